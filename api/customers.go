@@ -1,0 +1,191 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tallyhq/tally/customers"
+	"github.com/tallyhq/tally/domain"
+)
+
+type customerReq struct {
+	ExternalID string `json:"external_id"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	Currency   string `json:"currency"`
+	Timezone   string `json:"timezone"`
+}
+
+type customerUpdateReq struct {
+	Name     *string `json:"name"`
+	Email    *string `json:"email"`
+	Currency *string `json:"currency"`
+	Timezone *string `json:"timezone"`
+}
+
+type customerJSON struct {
+	ID         string `json:"id"`
+	ExternalID string `json:"external_id"`
+	Name       string `json:"name"`
+	Email      string `json:"email"`
+	Currency   string `json:"currency"`
+	Timezone   string `json:"timezone"`
+	CreatedAt  string `json:"created_at"`
+	UpdatedAt  string `json:"updated_at"`
+}
+
+func toCustomerJSON(c customers.Customer) customerJSON {
+	return customerJSON{ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Currency: string(c.Currency),
+		Timezone: c.Timezone, CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
+}
+
+func (s *Server) createCustomer(c echo.Context) error {
+	var req customerReq
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	cu, err := s.Customers.Create(c.Request().Context(), tenantOf(c), customers.CreateInput{ExternalID: req.ExternalID, Name: req.Name,
+		Email: req.Email, Currency: req.Currency, Timezone: req.Timezone})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, toCustomerJSON(cu))
+}
+
+func (s *Server) listCustomers(c echo.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	l, err := s.Customers.List(c.Request().Context(), tenantOf(c), p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(l, toCustomerJSON))
+}
+
+func (s *Server) getCustomer(c echo.Context) error {
+	cu, err := s.Customers.Get(c.Request().Context(), tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toCustomerJSON(cu))
+}
+
+func (s *Server) updateCustomer(c echo.Context) error {
+	var req customerUpdateReq
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	cu, err := s.Customers.Update(c.Request().Context(), tenantOf(c), c.Param("id"), customers.UpdateInput{Name: req.Name, Email: req.Email,
+		Currency: req.Currency, Timezone: req.Timezone})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toCustomerJSON(cu))
+}
+
+type subscriptionReq struct {
+	Customer     string     `json:"customer"`
+	Plan         string     `json:"plan"`
+	StartAt      *time.Time `json:"start_at"`
+	BillingCycle string     `json:"billing_cycle"`
+	TrialDays    int        `json:"trial_days"`
+}
+
+type periodJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type subscriptionJSON struct {
+	ID            string      `json:"id"`
+	Customer      string      `json:"customer"`
+	CustomerID    string      `json:"customer_id"`
+	Plan          string      `json:"plan"`
+	PlanID        string      `json:"plan_id"`
+	Status        string      `json:"status"`
+	StartAt       string      `json:"start_at"`
+	BillingCycle  string      `json:"billing_cycle"`
+	TrialDays     int         `json:"trial_days"`
+	TrialEnd      *string     `json:"trial_end"`
+	EndsAt        *string     `json:"ends_at"`
+	CanceledAt    *string     `json:"canceled_at"`
+	CurrentPeriod *periodJSON `json:"current_period"`
+	CreatedAt     string      `json:"created_at"`
+}
+
+func toPeriodJSON(p domain.Period) *periodJSON {
+	return &periodJSON{Start: fmtTime(p.Start), End: fmtTime(p.End)}
+}
+
+func (s *Server) subscriptionJSON(c echo.Context, sub customers.Subscription) (subscriptionJSON, error) {
+	now := s.Clock.Now()
+	out := subscriptionJSON{ID: sub.ID, Customer: sub.CustomerExternalID, CustomerID: sub.CustomerID, Plan: sub.PlanKey, PlanID: sub.PlanID,
+		Status: string(sub.StatusAt(now)), StartAt: fmtTime(sub.StartAt), BillingCycle: string(sub.BillingCycle), TrialDays: sub.TrialDays,
+		TrialEnd: fmtTimePtr(sub.TrialEnd), EndsAt: fmtTimePtr(sub.EndsAt), CanceledAt: fmtTimePtr(sub.CanceledAt), CreatedAt: fmtTime(sub.CreatedAt)}
+	sc, err := s.Customers.Load(c.Request().Context(), tenantOf(c), sub.ID)
+	if err != nil {
+		return out, err
+	}
+	if p, ok := sc.PeriodAt(now); ok {
+		out.CurrentPeriod = toPeriodJSON(p)
+	}
+	return out, nil
+}
+
+func (s *Server) createSubscription(c echo.Context) error {
+	var req subscriptionReq
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	sub, err := s.Customers.CreateSubscription(c.Request().Context(), tenantOf(c), customers.CreateSubscriptionInput{Customer: req.Customer,
+		Plan: req.Plan, StartAt: req.StartAt, BillingCycle: req.BillingCycle, TrialDays: req.TrialDays})
+	if err != nil {
+		return err
+	}
+	out, err := s.subscriptionJSON(c, sub)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, out)
+}
+
+func (s *Server) getSubscription(c echo.Context) error {
+	sub, err := s.Customers.GetSubscription(c.Request().Context(), tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	out, err := s.subscriptionJSON(c, sub)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) listSubscriptions(c echo.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	q := customers.SubscriptionQuery{CustomerID: c.QueryParam("customer")}
+	if key := c.QueryParam("plan"); key != "" {
+		pl, err := s.Plans.GetByKey(c.Request().Context(), tenantOf(c), key)
+		if err != nil {
+			return err
+		}
+		q.PlanID = pl.ID
+	}
+	l, err := s.Customers.ListSubscriptions(c.Request().Context(), tenantOf(c), q, p)
+	if err != nil {
+		return err
+	}
+	out := listBody[subscriptionJSON]{Data: make([]subscriptionJSON, len(l.Data)), NextCursor: cursorPtr(l.NextCursor)}
+	for i, sub := range l.Data {
+		if out.Data[i], err = s.subscriptionJSON(c, sub); err != nil {
+			return err
+		}
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,227 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/meters"
+)
+
+type eventReq struct {
+	ID         string          `json:"id"`
+	EventName  string          `json:"event_name"`
+	Customer   string          `json:"customer"`
+	Timestamp  *string         `json:"timestamp"`
+	Properties json.RawMessage `json:"properties"`
+}
+
+type batchReq struct {
+	Events []json.RawMessage `json:"events"`
+}
+
+type rejectionJSON struct {
+	Index int         `json:"index"`
+	Error errorDetail `json:"error"`
+}
+
+type ingestJSON struct {
+	Accepted   int             `json:"accepted"`
+	Duplicates int             `json:"duplicates"`
+	Rejected   []rejectionJSON `json:"rejected"`
+}
+
+type eventJSON struct {
+	ID         string          `json:"id"`
+	EventName  string          `json:"event_name"`
+	Customer   string          `json:"customer"`
+	Timestamp  string          `json:"timestamp"`
+	Properties json.RawMessage `json:"properties"`
+	ReceivedAt string          `json:"received_at"`
+}
+
+func toEventJSON(e meters.Event) eventJSON {
+	props, _ := json.Marshal(e.Properties)
+	return eventJSON{ID: e.ID, EventName: e.EventName, Customer: e.Customer, Timestamp: fmtTime(e.Timestamp),
+		Properties: props, ReceivedAt: fmtTime(e.ReceivedAt)}
+}
+
+// toEventInput decodes one event of a batch on its own, so that one bad
+// event is rejected by index instead of failing the batch.
+func toEventInput(raw json.RawMessage) (meters.EventInput, error) {
+	var req eventReq
+	if err := decodeBytes(raw, &req); err != nil {
+		return meters.EventInput{}, err
+	}
+	in := meters.EventInput{ID: req.ID, EventName: req.EventName, Customer: req.Customer, Properties: req.Properties}
+	if req.Timestamp != nil {
+		t, err := time.Parse(time.RFC3339Nano, *req.Timestamp)
+		if err != nil {
+			return in, domain.Invalid("timestamp", "must be an RFC 3339 timestamp, got %q", *req.Timestamp)
+		}
+		in.Timestamp = &t
+	}
+	return in, nil
+}
+
+func rejectionOf(r meters.Rejection) rejectionJSON {
+	d := errorDetail{Code: "invalid_event", Message: r.Err.Error(), Details: []domain.FieldError{}}
+	if e, ok := domain.AsError(r.Err); ok {
+		d.Code, d.Message = e.Code, e.Message
+		if e.Fields != nil {
+			d.Details = e.Fields
+		}
+	}
+	return rejectionJSON{Index: r.Index, Error: d}
+}
+
+// ingest decodes each raw event, stores the valid ones and reports all.
+func (s *Server) ingest(c echo.Context, raws []json.RawMessage) (ingestJSON, error) {
+	start := time.Now()
+	var pre []meters.Rejection
+	inputs := make([]meters.EventInput, 0, len(raws))
+	index := make([]int, 0, len(raws))
+	for i, raw := range raws {
+		in, err := toEventInput(raw)
+		if err != nil {
+			pre = append(pre, meters.Rejection{Index: i, Err: err})
+			continue
+		}
+		inputs = append(inputs, in)
+		index = append(index, i)
+	}
+	res, err := s.Meters.Ingest(c.Request().Context(), tenantOf(c), inputs)
+	if err != nil {
+		return ingestJSON{}, err
+	}
+	out := ingestJSON{Accepted: res.Accepted, Duplicates: res.Duplicates, Rejected: []rejectionJSON{}}
+	for _, r := range pre {
+		out.Rejected = append(out.Rejected, rejectionOf(r))
+	}
+	for _, r := range res.Rejected {
+		r.Index = index[r.Index]
+		out.Rejected = append(out.Rejected, rejectionOf(r))
+	}
+	s.metrics.observeIngest(out.Accepted, out.Duplicates, len(out.Rejected), time.Since(start))
+	return out, nil
+}
+
+// postEvent takes one event. A rejected event answers 422 with its
+// problems (one event has nothing else to report); a duplicate answers 202
+// with duplicates: 1.
+func (s *Server) postEvent(c echo.Context) error {
+	var raw json.RawMessage
+	if err := decode(c, &raw); err != nil {
+		return err
+	}
+	out, err := s.ingest(c, []json.RawMessage{raw})
+	if err != nil {
+		return err
+	}
+	if len(out.Rejected) == 1 {
+		e := out.Rejected[0].Error
+		return &domain.Error{Kind: domain.KindValidation, Code: e.Code, Message: e.Message, Fields: e.Details}
+	}
+	return c.JSON(http.StatusAccepted, out)
+}
+
+func (s *Server) postEventBatch(c echo.Context) error {
+	var req batchReq
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if len(req.Events) == 0 {
+		return domain.Invalid("events", "must hold at least one event")
+	}
+	if len(req.Events) > meters.MaxBatch {
+		return domain.Invalid("events", "at most %d events per batch (got %d)", meters.MaxBatch, len(req.Events))
+	}
+	out, err := s.ingest(c, req.Events)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusAccepted, out)
+}
+
+func (s *Server) listEvents(c echo.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	q := meters.EventQuery{Customer: c.QueryParam("customer"), EventName: c.QueryParam("event_name")}
+	if q.From, err = queryTime(c, "from"); err != nil {
+		return err
+	}
+	if q.To, err = queryTime(c, "to"); err != nil {
+		return err
+	}
+	l, err := s.Meters.ListEvents(c.Request().Context(), tenantOf(c), q, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(l, toEventJSON))
+}
+
+type pointJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+	Value string `json:"value"`
+}
+
+type seriesJSON struct {
+	Customer    string      `json:"customer"`
+	Meter       string      `json:"meter"`
+	Granularity string      `json:"granularity"`
+	From        string      `json:"from"`
+	To          string      `json:"to"`
+	Data        []pointJSON `json:"data"`
+}
+
+// customerUsage answers GET /v1/customers/{id}/usage. from defaults to 30
+// days before to, to defaults to now, granularity to day.
+func (s *Server) customerUsage(c echo.Context) error {
+	ctx := c.Request().Context()
+	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	key := c.QueryParam("meter")
+	if key == "" {
+		return domain.Invalid("meter", "is required (a meter key)")
+	}
+	ms, err := s.Meters.ByKeys(ctx, tenantOf(c), []string{key})
+	if err != nil {
+		return err
+	}
+	m, ok := ms[key]
+	if !ok {
+		return domain.Invalid("meter", "unknown meter %q", key)
+	}
+	to := s.Clock.Now()
+	if t, err := queryTime(c, "to"); err != nil {
+		return err
+	} else if t != nil {
+		to = *t
+	}
+	from := to.AddDate(0, 0, -30)
+	if t, err := queryTime(c, "from"); err != nil {
+		return err
+	} else if t != nil {
+		from = *t
+	}
+	g := meters.Granularity(c.QueryParam("granularity"))
+	if g == "" {
+		g = meters.Day
+	}
+	pts, err := s.Meters.Series(ctx, tenantOf(c), meters.SeriesQuery{Meter: m, Customer: cu.ExternalID, From: from, To: to, Granularity: g, Location: cu.Location()})
+	if err != nil {
+		return err
+	}
+	out := seriesJSON{Customer: cu.ExternalID, Meter: m.Key, Granularity: string(g), From: fmtTime(from), To: fmtTime(to), Data: make([]pointJSON, len(pts))}
+	for i, p := range pts {
+		out.Data[i] = pointJSON{Start: fmtTime(p.Start), End: fmtTime(p.End), Value: p.Value.String()}
+	}
+	return c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"github.com/labstack/echo/v4"
+)
+
+// route is one registered endpoint, also described in /openapi.json.
+type route struct {
+	Method   string
+	Path     string // echo syntax: /v1/meters/:id
+	Access   Access
+	Summary  string
+	Request  string // component schema name of the body, "" for none
+	Response string // component schema name of the success body
+	Status   int    // success status
+	Query    []string
+}
+
+func (s *Server) add(r route, h echo.HandlerFunc) {
+	if r.Status == 0 {
+		r.Status = 200
+	}
+	s.routes = append(s.routes, r)
+	s.echo.Add(r.Method, r.Path, h, s.authenticate(r.Access))
+}
+
+// register is the one table of routes.
+func (s *Server) register() {
+	pg := []string{"limit", "cursor"}
+	// Operations.
+	s.add(route{Method: "GET", Path: "/healthz", Access: Public, Summary: "The process is up.", Response: "Health"}, s.healthz)
+	s.add(route{Method: "GET", Path: "/readyz", Access: Public, Summary: "The database answers.", Response: "Health"}, s.readyz)
+	s.add(route{Method: "GET", Path: "/metrics", Access: Public, Summary: "Prometheus metrics (text format).", Response: ""}, s.metrics.handler())
+	s.add(route{Method: "GET", Path: "/openapi.json", Access: Public, Summary: "This document.", Response: ""}, s.openapi)
+
+	// Tenants and keys.
+	s.add(route{Method: "POST", Path: "/v1/tenants", Access: Root, Summary: "Create a tenant and its first admin key (shown once).", Request: "TenantCreate", Response: "TenantCreated", Status: 201}, s.createTenant)
+	s.add(route{Method: "POST", Path: "/v1/api_keys", Access: Admin, Summary: "Create an admin or ingest key (shown once).", Request: "APIKeyCreate", Response: "APIKeyCreated", Status: 201}, s.createKey)
+	s.add(route{Method: "GET", Path: "/v1/api_keys", Access: Admin, Summary: "List the tenant's keys.", Response: "APIKeyList", Query: pg}, s.listKeys)
+	s.add(route{Method: "DELETE", Path: "/v1/api_keys/:id", Access: Admin, Summary: "Revoke a key.", Response: "APIKey"}, s.revokeKey)
+
+	// Meters.
+	s.add(route{Method: "POST", Path: "/v1/meters", Access: Admin, Summary: "Create a meter.", Request: "MeterCreate", Response: "Meter", Status: 201}, s.createMeter)
+	s.add(route{Method: "GET", Path: "/v1/meters", Access: Admin, Summary: "List meters.", Response: "MeterList", Query: append(pg, "include_archived")}, s.listMeters)
+	s.add(route{Method: "GET", Path: "/v1/meters/:id", Access: Admin, Summary: "Read a meter.", Response: "Meter"}, s.getMeter)
+	s.add(route{Method: "PATCH", Path: "/v1/meters/:id", Access: Admin, Summary: "Rename a meter or change its unit.", Request: "MeterUpdate", Response: "Meter"}, s.updateMeter)
+	s.add(route{Method: "DELETE", Path: "/v1/meters/:id", Access: Admin, Summary: "Archive a meter.", Response: "Meter"}, s.archiveMeter)
+
+	// Plans.
+	s.add(route{Method: "POST", Path: "/v1/plans", Access: Admin, Summary: "Create a plan with its prices.", Request: "PlanCreate", Response: "Plan", Status: 201}, s.createPlan)
+	s.add(route{Method: "GET", Path: "/v1/plans", Access: Admin, Summary: "List plans.", Response: "PlanList", Query: append(pg, "include_archived")}, s.listPlans)
+	s.add(route{Method: "GET", Path: "/v1/plans/:id", Access: Admin, Summary: "Read a plan.", Response: "Plan"}, s.getPlan)
+	s.add(route{Method: "PATCH", Path: "/v1/plans/:id", Access: Admin, Summary: "Change a plan (prices only while it has no subscriptions).", Request: "PlanUpdate", Response: "Plan"}, s.updatePlan)
+	s.add(route{Method: "DELETE", Path: "/v1/plans/:id", Access: Admin, Summary: "Archive a plan.", Response: "Plan"}, s.archivePlan)
+
+	// Customers and subscriptions.
+	s.add(route{Method: "POST", Path: "/v1/customers", Access: Admin, Summary: "Create a customer.", Request: "CustomerCreate", Response: "Customer", Status: 201}, s.createCustomer)
+	s.add(route{Method: "GET", Path: "/v1/customers", Access: Admin, Summary: "List customers.", Response: "CustomerList", Query: pg}, s.listCustomers)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id", Access: Admin, Summary: "Read a customer.", Response: "Customer"}, s.getCustomer)
+	s.add(route{Method: "PATCH", Path: "/v1/customers/:id", Access: Admin, Summary: "Change a customer.", Request: "CustomerUpdate", Response: "Customer"}, s.updateCustomer)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/usage", Access: Admin, Summary: "A meter's usage of the customer as a time series.", Response: "UsageSeries", Query: []string{"meter", "from", "to", "granularity"}}, s.customerUsage)
+	s.add(route{Method: "POST", Path: "/v1/subscriptions", Access: Admin, Summary: "Subscribe a customer to a plan.", Request: "SubscriptionCreate", Response: "Subscription", Status: 201}, s.createSubscription)
+	s.add(route{Method: "GET", Path: "/v1/subscriptions", Access: Admin, Summary: "List subscriptions.", Response: "SubscriptionList", Query: append(pg, "customer", "plan")}, s.listSubscriptions)
+	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id", Access: Admin, Summary: "Read a subscription with its current period.", Response: "Subscription"}, s.getSubscription)
+
+	// Events.
+	s.add(route{Method: "POST", Path: "/v1/events", Access: Ingest, Summary: "Send one usage event.", Request: "Event", Response: "IngestResult", Status: 202}, s.postEvent)
+	s.add(route{Method: "POST", Path: "/v1/events/batch", Access: Ingest, Summary: "Send up to 1000 usage events.", Request: "EventBatch", Response: "IngestResult", Status: 202}, s.postEventBatch)
+	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
+}

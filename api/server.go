@@ -1,0 +1,119 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/tallyhq/tally/customers"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/store"
+	"github.com/tallyhq/tally/tenants"
+)
+
+// Config is what the API needs from the process settings.
+type Config struct {
+	// RootKey enables POST /v1/tenants; empty disables it.
+	RootKey string
+	// BodyLimit caps request bodies (echo size syntax, default "8M").
+	BodyLimit string
+}
+
+// Services are the domain packages the API calls.
+type Services struct {
+	DB        *store.DB
+	Clock     domain.Clock
+	Tenants   *tenants.Service
+	Meters    *meters.Service
+	Plans     *plans.Service
+	Customers *customers.Service
+}
+
+// Server is the HTTP API.
+type Server struct {
+	*Services
+	cfg     Config
+	log     *slog.Logger
+	echo    *echo.Echo
+	metrics *metrics
+	routes  []route
+}
+
+// New builds the API with every route registered.
+func New(svc *Services, cfg Config, log *slog.Logger) *Server {
+	if cfg.BodyLimit == "" {
+		cfg.BodyLimit = "8M"
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: newMetrics()}
+	e.HTTPErrorHandler = s.errorHandler
+	e.Use(middleware.RequestID())
+	e.Use(s.recoverer)
+	e.Use(s.logAndMeasure)
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	s.register()
+	return s
+}
+
+// Handler returns the http.Handler serving the API.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Echo exposes the router (tests and the web pages mount on it).
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+func requestID(c echo.Context) string {
+	return c.Response().Header().Get(echo.HeaderXRequestID)
+}
+
+// recoverer turns a panic into a logged 500 instead of a dropped connection.
+func (s *Server) recoverer(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("panic", slog.String("request_id", requestID(c)), slog.Any("panic", r))
+				err = echo.NewHTTPError(http.StatusInternalServerError)
+			}
+		}()
+		return next(c)
+	}
+}
+
+// logAndMeasure writes one structured log line and the Prometheus
+// request metrics per request.
+func (s *Server) logAndMeasure(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			s.errorHandler(err, c)
+		}
+		status := c.Response().Status
+		route := c.Path()
+		if route == "" {
+			route = "unmatched"
+		}
+		elapsed := time.Since(start)
+		s.metrics.observeRequest(c.Request().Method, route, status, elapsed)
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(c.Request().Context(), level, "request",
+			slog.String("request_id", requestID(c)), slog.String("method", c.Request().Method),
+			slog.String("route", route), slog.String("path", c.Request().URL.Path), slog.Int("status", status),
+			slog.Duration("elapsed", elapsed))
+		return nil
+	}
+}
+
+// Shutdown stops the server gracefully.
+func (s *Server) Shutdown(ctx context.Context) error { return s.echo.Shutdown(ctx) }

@@ -1,0 +1,104 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+
+	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/customers"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/migrations"
+	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/store"
+	"github.com/tallyhq/tally/tenants"
+)
+
+// App is a wired Tally: database, services and HTTP API.
+type App struct {
+	Config   Config
+	DB       *store.DB
+	Services *api.Services
+	API      *api.Server
+	Log      *slog.Logger
+}
+
+// NewLogger returns the JSON structured logger at the configured level.
+func NewLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(level))); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// Open connects to the database, applies pending migrations and wires the
+// services with the given clock (nil = the system clock).
+func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger) (*App, error) {
+	if clock == nil {
+		clock = domain.SystemClock{}
+	}
+	if log == nil {
+		log = NewLogger(cfg.LogLevel)
+	}
+	db, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	applied, err := migrations.Apply(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	for _, name := range applied {
+		log.Info("migration applied", slog.String("file", name))
+	}
+	ms := meters.NewService(db, clock)
+	ps := plans.NewService(db, clock, ms)
+	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
+		Customers: customers.NewService(db, clock, ps)}
+	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit}, log)
+	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
+}
+
+// Serve listens on the configured address until ctx is done, then shuts
+// down gracefully: in-flight requests finish (up to ShutdownTimeout).
+// ready, if not nil, receives the bound address once listening.
+func (a *App) Serve(ctx context.Context, ready chan<- string) error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	srv := &http.Server{Handler: a.API.Handler(), ReadHeaderTimeout: 10 * 1e9}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("tally listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(a.DB.Dialect)),
+		slog.Bool("scheduler", a.Config.Scheduler))
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	a.Log.Info("shutting down")
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,10 @@
+package main
+
+import (
+	"context"
+	"fmt"
+)
+
+func demo(ctx context.Context, args []string) error {
+	return fmt.Errorf("demo: not yet written")
+}

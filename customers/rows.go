@@ -1,0 +1,59 @@
+package customers
+
+import (
+	"time"
+
+	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/domain"
+)
+
+type customerRow struct {
+	ID         string `gorm:"primaryKey"`
+	TenantID   string
+	ExternalID string
+	Name       string
+	Email      string
+	Currency   string
+	Timezone   string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+func (customerRow) TableName() string { return "customers" }
+
+func (r customerRow) toCustomer() Customer {
+	return Customer{ID: r.ID, TenantID: r.TenantID, ExternalID: r.ExternalID, Name: r.Name, Email: r.Email,
+		Currency: domain.Currency(r.Currency), Timezone: r.Timezone, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+type subscriptionRow struct {
+	ID           string `gorm:"primaryKey"`
+	TenantID     string
+	CustomerID   string
+	PlanID       string
+	StartAt      time.Time
+	BillingCycle string
+	TrialDays    int
+	TrialEnd     *time.Time
+	EndsAt       *time.Time
+	CanceledAt   *time.Time
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (subscriptionRow) TableName() string { return "subscriptions" }
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func (r subscriptionRow) toSubscription(externalID, planKey string) Subscription {
+	return Subscription{ID: r.ID, TenantID: r.TenantID, CustomerID: r.CustomerID, CustomerExternalID: externalID,
+		PlanID: r.PlanID, PlanKey: planKey, StartAt: r.StartAt.UTC(), BillingCycle: cycle.Kind(r.BillingCycle),
+		TrialDays: r.TrialDays, TrialEnd: utcPtr(r.TrialEnd), EndsAt: utcPtr(r.EndsAt), CanceledAt: utcPtr(r.CanceledAt),
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}

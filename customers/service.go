@@ -1,0 +1,313 @@
+package customers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/store"
+)
+
+// MaxTrialDays bounds trial_days.
+const MaxTrialDays = 730
+
+// Service stores customers and subscriptions.
+type Service struct {
+	db    *store.DB
+	clock domain.Clock
+	plans *plans.Service
+}
+
+// NewService returns a Service, and tells plans how to know a plan is in use.
+func NewService(db *store.DB, clock domain.Clock, ps *plans.Service) *Service {
+	s := &Service{db: db, clock: clock, plans: ps}
+	ps.SetInUse(s.planInUse)
+	return s
+}
+
+// Create stores a customer; an external_id already used is a conflict.
+func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (Customer, error) {
+	if err := in.Validate(); err != nil {
+		return Customer{}, err
+	}
+	cur, _ := domain.ParseCurrency(in.Currency)
+	tz := in.Timezone
+	if tz == "" {
+		tz = "UTC"
+	}
+	now := s.clock.Now()
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = in.ExternalID
+	}
+	r := customerRow{ID: domain.NewID(domain.PrefixCustomer), TenantID: tenantID, ExternalID: strings.TrimSpace(in.ExternalID),
+		Name: name, Email: strings.TrimSpace(in.Email), Currency: string(cur), Timezone: tz, CreatedAt: now, UpdatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		if store.IsUniqueViolation(err) {
+			return Customer{}, domain.Conflict("duplicate_key", "a customer with external_id %q already exists", in.ExternalID)
+		}
+		return Customer{}, fmt.Errorf("create customer: %w", err)
+	}
+	return r.toCustomer(), nil
+}
+
+// Get reads a customer by id.
+func (s *Service) Get(ctx context.Context, tenantID, id string) (Customer, error) {
+	var r customerRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND id = ?", tenantID, id).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Customer{}, domain.NotFound("customer", id)
+		}
+		return Customer{}, fmt.Errorf("get customer: %w", err)
+	}
+	return r.toCustomer(), nil
+}
+
+// GetByExternalID reads a customer by external_id.
+func (s *Service) GetByExternalID(ctx context.Context, tenantID, externalID string) (Customer, error) {
+	var r customerRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND external_id = ?", tenantID, externalID).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Customer{}, domain.NotFound("customer", externalID)
+		}
+		return Customer{}, fmt.Errorf("get customer: %w", err)
+	}
+	return r.toCustomer(), nil
+}
+
+// List lists customers, oldest first.
+func (s *Service) List(ctx context.Context, tenantID string, page domain.Page) (domain.List[Customer], error) {
+	page, err := page.Normalize()
+	if err != nil {
+		return domain.List[Customer]{}, err
+	}
+	q := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID)
+	if page.Cursor != "" {
+		q = q.Where("id > ?", page.Cursor)
+	}
+	var rows []customerRow
+	if err := q.Order("id").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
+		return domain.List[Customer]{}, fmt.Errorf("list customers: %w", err)
+	}
+	out := make([]Customer, len(rows))
+	for i, r := range rows {
+		out[i] = r.toCustomer()
+	}
+	return domain.PageOf(out, page.Limit, func(c Customer) string { return c.ID }), nil
+}
+
+// Update changes a customer's name, email, time zone, or (while it has no
+// subscription) currency.
+func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInput) (Customer, error) {
+	c, err := s.Get(ctx, tenantID, id)
+	if err != nil {
+		return Customer{}, err
+	}
+	var p domain.Problems
+	validateCommon(&p, in.Email, in.Currency, in.Timezone)
+	if in.Name != nil && strings.TrimSpace(*in.Name) == "" {
+		p.Add("name", "must not be blank")
+	}
+	if err := p.Err(); err != nil {
+		return Customer{}, err
+	}
+	updates := map[string]any{"updated_at": s.clock.Now()}
+	if in.Name != nil {
+		updates["name"] = strings.TrimSpace(*in.Name)
+	}
+	if in.Email != nil {
+		updates["email"] = strings.TrimSpace(*in.Email)
+	}
+	if in.Timezone != nil {
+		tz := *in.Timezone
+		if tz == "" {
+			tz = "UTC"
+		}
+		updates["timezone"] = tz
+	}
+	if in.Currency != nil {
+		cur, _ := domain.ParseCurrency(*in.Currency)
+		if cur != c.Currency {
+			var n int64
+			if err := s.db.WithContext(ctx).Model(&subscriptionRow{}).Where("tenant_id = ? AND customer_id = ?", tenantID, id).Count(&n).Error; err != nil {
+				return Customer{}, fmt.Errorf("count subscriptions: %w", err)
+			}
+			if n > 0 {
+				return Customer{}, domain.Conflict("customer_in_use", "customer %q has subscriptions; its currency cannot change", c.ExternalID)
+			}
+		}
+		updates["currency"] = string(cur)
+	}
+	if err := s.db.WithContext(ctx).Model(&customerRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(updates).Error; err != nil {
+		return Customer{}, fmt.Errorf("update customer: %w", err)
+	}
+	return s.Get(ctx, tenantID, id)
+}
+
+func (s *Service) planInUse(ctx context.Context, tenantID, planID string) (bool, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&subscriptionRow{}).Where("tenant_id = ? AND plan_id = ?", tenantID, planID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("count subscriptions: %w", err)
+	}
+	return n > 0, nil
+}
+
+// CreateSubscription subscribes a customer (by external_id) to a plan (by
+// key). The plan must not be archived and must share the customer's
+// currency; both problems, and unknown names, are validation errors.
+func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in CreateSubscriptionInput) (Subscription, error) {
+	var p domain.Problems
+	var cust Customer
+	var plan plans.Plan
+	if strings.TrimSpace(in.Customer) == "" {
+		p.Add("customer", "is required (the customer's external_id)")
+	} else if c, err := s.GetByExternalID(ctx, tenantID, in.Customer); err != nil {
+		if domain.KindOf(err) != domain.KindNotFound {
+			return Subscription{}, err
+		}
+		p.Add("customer", "no customer with external_id %q", in.Customer)
+	} else {
+		cust = c
+	}
+	if strings.TrimSpace(in.Plan) == "" {
+		p.Add("plan", "is required (a plan key)")
+	} else if pl, err := s.plans.GetByKey(ctx, tenantID, in.Plan); err != nil {
+		if domain.KindOf(err) != domain.KindNotFound {
+			return Subscription{}, err
+		}
+		p.Add("plan", "no plan with key %q", in.Plan)
+	} else if pl.ArchivedAt != nil {
+		p.Add("plan", "plan %q is archived", in.Plan)
+	} else {
+		plan = pl
+	}
+	if cust.ID != "" && plan.ID != "" && cust.Currency != plan.Currency {
+		p.Add("plan", "plan %q is in %s but customer %q pays in %s", plan.Key, plan.Currency, cust.ExternalID, cust.Currency)
+	}
+	kind := cycle.Kind(in.BillingCycle)
+	if kind == "" {
+		kind = cycle.Calendar
+	}
+	if !kind.Valid() {
+		p.Add("billing_cycle", "unknown billing cycle %q (calendar or anniversary)", in.BillingCycle)
+	}
+	if in.TrialDays < 0 || in.TrialDays > MaxTrialDays {
+		p.Add("trial_days", "must be between 0 and %d", MaxTrialDays)
+	}
+	if err := p.Err(); err != nil {
+		return Subscription{}, err
+	}
+	now := s.clock.Now()
+	start := now
+	if in.StartAt != nil {
+		start = in.StartAt.UTC()
+	}
+	r := subscriptionRow{ID: domain.NewID(domain.PrefixSubscription), TenantID: tenantID, CustomerID: cust.ID, PlanID: plan.ID,
+		StartAt: start, BillingCycle: string(kind), TrialDays: in.TrialDays, CreatedAt: now, UpdatedAt: now}
+	if in.TrialDays > 0 {
+		// The trial lasts whole days in the customer's time zone.
+		loc := cust.Location()
+		ls := start.In(loc)
+		end := time.Date(ls.Year(), ls.Month(), ls.Day()+in.TrialDays, ls.Hour(), ls.Minute(), ls.Second(), ls.Nanosecond(), loc).UTC()
+		r.TrialEnd = &end
+	}
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		return Subscription{}, fmt.Errorf("create subscription: %w", err)
+	}
+	return r.toSubscription(cust.ExternalID, plan.Key), nil
+}
+
+// GetSubscription reads a subscription by id.
+func (s *Service) GetSubscription(ctx context.Context, tenantID, id string) (Subscription, error) {
+	var r subscriptionRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND id = ?", tenantID, id).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Subscription{}, domain.NotFound("subscription", id)
+		}
+		return Subscription{}, fmt.Errorf("get subscription: %w", err)
+	}
+	subs, err := s.decorate(ctx, tenantID, []subscriptionRow{r})
+	if err != nil {
+		return Subscription{}, err
+	}
+	return subs[0], nil
+}
+
+// SubscriptionQuery filters ListSubscriptions.
+type SubscriptionQuery struct {
+	CustomerID string
+	PlanID     string
+}
+
+// ListSubscriptions lists subscriptions, oldest first.
+func (s *Service) ListSubscriptions(ctx context.Context, tenantID string, q SubscriptionQuery, page domain.Page) (domain.List[Subscription], error) {
+	page, err := page.Normalize()
+	if err != nil {
+		return domain.List[Subscription]{}, err
+	}
+	db := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID)
+	if q.CustomerID != "" {
+		db = db.Where("customer_id = ?", q.CustomerID)
+	}
+	if q.PlanID != "" {
+		db = db.Where("plan_id = ?", q.PlanID)
+	}
+	if page.Cursor != "" {
+		db = db.Where("id > ?", page.Cursor)
+	}
+	var rows []subscriptionRow
+	if err := db.Order("id").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
+		return domain.List[Subscription]{}, fmt.Errorf("list subscriptions: %w", err)
+	}
+	subs, err := s.decorate(ctx, tenantID, rows)
+	if err != nil {
+		return domain.List[Subscription]{}, err
+	}
+	return domain.PageOf(subs, page.Limit, func(x Subscription) string { return x.ID }), nil
+}
+
+// decorate adds customer external ids and plan keys.
+func (s *Service) decorate(ctx context.Context, tenantID string, rows []subscriptionRow) ([]Subscription, error) {
+	if len(rows) == 0 {
+		return []Subscription{}, nil
+	}
+	custIDs := map[string]bool{}
+	planIDs := map[string]bool{}
+	for _, r := range rows {
+		custIDs[r.CustomerID] = true
+		planIDs[r.PlanID] = true
+	}
+	var custs []customerRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND id IN ?", tenantID, keys(custIDs)).Find(&custs).Error; err != nil {
+		return nil, fmt.Errorf("load customers: %w", err)
+	}
+	ext := map[string]string{}
+	for _, c := range custs {
+		ext[c.ID] = c.ExternalID
+	}
+	var planKeys []struct{ ID, Key string }
+	if err := s.db.WithContext(ctx).Table("plans").Select("id, key").Where("tenant_id = ? AND id IN ?", tenantID, keys(planIDs)).Scan(&planKeys).Error; err != nil {
+		return nil, fmt.Errorf("load plan keys: %w", err)
+	}
+	pk := map[string]string{}
+	for _, p := range planKeys {
+		pk[p.ID] = p.Key
+	}
+	out := make([]Subscription, len(rows))
+	for i, r := range rows {
+		out[i] = r.toSubscription(ext[r.CustomerID], pk[r.PlanID])
+	}
+	return out, nil
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

@@ -1,0 +1,16 @@
+// Package meters owns meters (the metered features of a tenant), usage
+// events, their deduplication and storage, and the aggregation of a meter's
+// events into a quantity over a half-open period.
+//
+// Rules kept here (see shared/spec/pricing.md):
+//   - An event counts for a meter when its event_name is the meter's and, for
+//     every property the meter's filters name, its value is one of the listed
+//     values (values compare by their text: "o1", 42, true).
+//   - A meter that reads a field (sum, max, latest, unit_days) rejects, at
+//     ingestion, an event it would count whose field is missing or not a
+//     decimal; such an event is never counted as zero.
+//   - The same event id in a tenant is stored once, whatever its payload: the
+//     first wins, even when two requests race (a primary key decides).
+//   - Events for a customer external_id that does not exist yet are stored and
+//     count once the customer is created.
+package meters

@@ -1,0 +1,5 @@
+package plans
+
+import "fmt"
+
+func pathf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
