@@ -45,6 +45,8 @@ var schemas = map[string]any{
 	"EventList":          listBody[eventJSON]{},
 	"IngestResult":       ingestJSON{},
 	"UsageSeries":        seriesJSON{},
+	"Invoice":            invoiceJSON{},
+	"InvoiceList":        listBody[invoiceJSON]{},
 }
 
 var (

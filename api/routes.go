@@ -66,5 +66,9 @@ func (s *Server) register() {
 	// Events.
 	s.add(route{Method: "POST", Path: "/v1/events", Access: Ingest, Summary: "Send one usage event.", Request: "Event", Response: "IngestResult", Status: 202}, s.postEvent)
 	s.add(route{Method: "POST", Path: "/v1/events/batch", Access: Ingest, Summary: "Send up to 1000 usage events.", Request: "EventBatch", Response: "IngestResult", Status: 202}, s.postEventBatch)
+	// Invoices.
+	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}}, s.proposedInvoice)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}}, s.customerProposedInvoices)
+
 	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
@@ -32,6 +33,7 @@ type Services struct {
 	Meters    *meters.Service
 	Plans     *plans.Service
 	Customers *customers.Service
+	Invoicing *invoicing.Service
 }
 
 // Server is the HTTP API.

@@ -13,6 +13,7 @@ import (
 	"github.com/tallyhq/tally/api"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/migrations"
 	"github.com/tallyhq/tally/plans"
@@ -61,8 +62,9 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	}
 	ms := meters.NewService(db, clock)
 	ps := plans.NewService(db, clock, ms)
+	cs := customers.NewService(db, clock, ps)
 	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: customers.NewService(db, clock, ps)}
+		Customers: cs, Invoicing: invoicing.NewService(db, clock, cs, ms)}
 	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
 }

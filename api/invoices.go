@@ -1,0 +1,135 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing"
+)
+
+type prorationJSON struct {
+	Days   int `json:"days"`
+	OfDays int `json:"of_days"`
+}
+
+type tierLineJSON struct {
+	Tier       int     `json:"tier"`
+	From       *string `json:"from"`
+	UpTo       *string `json:"up_to"`
+	Quantity   string  `json:"quantity"`
+	UnitAmount string  `json:"unit_amount"`
+	FlatAmount string  `json:"flat_amount"`
+	Amount     string  `json:"amount"`
+}
+
+type lineJSON struct {
+	PriceKey    string         `json:"price_key"`
+	Type        string         `json:"type"`
+	Meter       *string        `json:"meter"`
+	Description string         `json:"description"`
+	Quantity    string         `json:"quantity"`
+	Amount      string         `json:"amount"`
+	PeriodStart string         `json:"period_start"`
+	PeriodEnd   string         `json:"period_end"`
+	Proration   *prorationJSON `json:"proration"`
+	Tiers       []tierLineJSON `json:"tiers"`
+}
+
+type invoiceJSON struct {
+	ID              *string    `json:"id"`
+	Number          *string    `json:"number"`
+	Status          string     `json:"status"`
+	BillingReason   string     `json:"billing_reason"`
+	CustomerID      string     `json:"customer_id"`
+	SubscriptionID  string     `json:"subscription_id"`
+	Currency        string     `json:"currency"`
+	PeriodStart     string     `json:"period_start"`
+	PeriodEnd       string     `json:"period_end"`
+	Lines           []lineJSON `json:"lines"`
+	Subtotal        string     `json:"subtotal"`
+	CreditsApplied  string     `json:"credits_applied"`
+	Total           string     `json:"total"`
+	Note            *string    `json:"note"`
+	StripeInvoiceID *string    `json:"stripe_invoice_id"`
+	CreatedAt       string     `json:"created_at"`
+	FinalizedAt     *string    `json:"finalized_at"`
+}
+
+func decStr(d *decimal.Decimal) *string {
+	if d == nil {
+		return nil
+	}
+	s := d.String()
+	return &s
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func toInvoiceJSON(inv invoicing.Invoice) invoiceJSON {
+	cur := inv.Currency
+	out := invoiceJSON{ID: strPtr(inv.ID), Number: inv.Number, Status: string(inv.Status), BillingReason: string(inv.BillingReason),
+		CustomerID: inv.CustomerID, SubscriptionID: inv.SubscriptionID, Currency: string(cur),
+		PeriodStart: fmtTime(inv.Period.Start), PeriodEnd: fmtTime(inv.Period.End), Lines: make([]lineJSON, len(inv.Lines)),
+		Subtotal: cur.Format(inv.Subtotal), CreditsApplied: cur.Format(inv.CreditsApplied), Total: cur.Format(inv.Total),
+		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt)}
+	for i, l := range inv.Lines {
+		lj := lineJSON{PriceKey: l.PriceKey, Type: string(l.Type), Meter: strPtr(l.Meter), Description: l.Description,
+			Quantity: l.Quantity.String(), Amount: cur.Format(l.Amount), PeriodStart: fmtTime(l.Period.Start), PeriodEnd: fmtTime(l.Period.End)}
+		if l.Proration != nil {
+			lj.Proration = &prorationJSON{Days: l.Proration.Days, OfDays: l.Proration.OfDays}
+		}
+		if l.Tiers != nil {
+			lj.Tiers = make([]tierLineJSON, len(l.Tiers))
+			for k, t := range l.Tiers {
+				lj.Tiers[k] = tierLineJSON{Tier: t.Tier + 1, From: decStr(t.From), UpTo: decStr(t.UpTo), Quantity: t.Quantity.String(),
+					UnitAmount: t.UnitAmount.String(), FlatAmount: t.FlatAmount.String(), Amount: t.Amount.String()}
+			}
+		}
+		out.Lines[i] = lj
+	}
+	return out
+}
+
+// atParam reads ?at= (default: now).
+func (s *Server) atParam(c echo.Context) (time.Time, error) {
+	t, err := queryTime(c, "at")
+	if err != nil {
+		return time.Time{}, err
+	}
+	if t == nil {
+		return s.Clock.Now(), nil
+	}
+	return *t, nil
+}
+
+func (s *Server) proposedInvoice(c echo.Context) error {
+	at, err := s.atParam(c)
+	if err != nil {
+		return err
+	}
+	inv, err := s.Invoicing.Proposed(c.Request().Context(), tenantOf(c), c.Param("id"), at)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toInvoiceJSON(inv))
+}
+
+func (s *Server) customerProposedInvoices(c echo.Context) error {
+	at, err := s.atParam(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.Invoicing.ProposedForCustomer(c.Request().Context(), tenantOf(c), c.Param("id"), at)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(domain.List[invoicing.Invoice]{Data: list}, toInvoiceJSON))
+}

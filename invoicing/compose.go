@@ -1,0 +1,162 @@
+package invoicing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/customers"
+	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/plans/rating"
+)
+
+// Usage is where quantities come from (meters.Service).
+type Usage interface {
+	Quantity(ctx context.Context, tenantID string, m meters.Meter, customer string, extra meters.Filters, w meters.Window) (decimal.Decimal, error)
+	ByIDs(ctx context.Context, tenantID string, ids []string) (map[string]meters.Meter, error)
+}
+
+// composer builds the lines of one subscription's invoices.
+type composer struct {
+	usage Usage
+	sc    customers.Context
+	cyc   cycle.Cycle
+	loc   *time.Location
+	ms    map[string]meters.Meter
+}
+
+func newComposer(ctx context.Context, usage Usage, sc customers.Context) (*composer, error) {
+	var ids []string
+	for _, p := range sc.Plan.Prices {
+		if p.MeterID != "" {
+			ids = append(ids, p.MeterID)
+		}
+	}
+	ms := map[string]meters.Meter{}
+	if len(ids) > 0 {
+		var err error
+		if ms, err = usage.ByIDs(ctx, sc.Subscription.TenantID, ids); err != nil {
+			return nil, err
+		}
+	}
+	return &composer{usage: usage, sc: sc, cyc: sc.Cycle(), loc: sc.Customer.Location(), ms: ms}, nil
+}
+
+// proration of a (possibly partial) period against the whole period it
+// falls in; nil when whole.
+func (c *composer) proration(p domain.Period) *rating.Proration {
+	full := c.cyc.FullPeriodAround(p)
+	pr := cycle.ProrationFor(p, full, c.loc)
+	if pr.Full() {
+		return nil
+	}
+	r := rating.Proration{Days: pr.Days, OfDays: pr.OfDays}
+	return &r
+}
+
+// usageLines rates every usage price over p, counting events before until
+// (zero: the whole period).
+func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.Time) ([]Line, error) {
+	var out []Line
+	for _, pr := range c.sc.Plan.Prices {
+		if pr.Type != plans.Usage {
+			continue
+		}
+		m, ok := c.ms[pr.MeterID]
+		if !ok {
+			return nil, fmt.Errorf("price %s: meter %s not found", pr.Key, pr.MeterID)
+		}
+		w := meters.Window{Period: p, Until: until, Location: c.loc}
+		q, err := c.usage.Quantity(ctx, c.sc.Subscription.TenantID, m, c.sc.Customer.ExternalID, pr.Filters, w)
+		if err != nil {
+			return nil, err
+		}
+		// A minimum is prorated like a fixed fee over a partial period.
+		var prorate rating.Proration
+		var shown *rating.Proration
+		if pr.Rating.MinimumAmount != nil {
+			if x := c.proration(p); x != nil {
+				prorate, shown = *x, x
+			}
+		}
+		l, err := rating.Rate(pr.Rating, q, c.sc.Plan.Currency, prorate)
+		if err != nil {
+			return nil, fmt.Errorf("rate price %s: %w", pr.Key, err)
+		}
+		if !l.MinimumApplied {
+			shown = nil
+		}
+		out = append(out, Line{PriceKey: pr.Key, Type: plans.Usage, Meter: m.Key, Description: l.Description,
+			Quantity: q, Amount: l.Amount, Period: p, Proration: shown, Tiers: l.Tiers})
+	}
+	return out, nil
+}
+
+// feeLines rates the fixed fees of one cadence for period p, prorated when
+// p is partial.
+func (c *composer) feeLines(p domain.Period, cadence plans.Cadence) ([]Line, error) {
+	var out []Line
+	for _, pr := range c.sc.Plan.Prices {
+		if pr.Type != plans.Fixed || pr.Cadence != cadence {
+			continue
+		}
+		shown := c.proration(p)
+		var prorate rating.Proration
+		if shown != nil {
+			prorate = *shown
+		}
+		l, err := rating.Rate(pr.Rating, decimal.NewFromInt(1), c.sc.Plan.Currency, prorate)
+		if err != nil {
+			return nil, fmt.Errorf("rate price %s: %w", pr.Key, err)
+		}
+		out = append(out, Line{PriceKey: pr.Key, Type: plans.Fixed, Description: l.Description,
+			Quantity: decimal.NewFromInt(1), Amount: l.Amount, Period: p, Proration: shown})
+	}
+	return out, nil
+}
+
+// nextPeriod is the period after p, or false when the subscription ends
+// with p.
+func (c *composer) nextPeriod(p domain.Period) (domain.Period, bool) {
+	end := c.sc.Subscription.EndsAt
+	if end != nil && !end.After(p.End) {
+		return domain.Period{}, false
+	}
+	n := c.cyc.Next(p)
+	if end != nil && end.Before(n.End) {
+		n.End = *end
+	}
+	return n, true
+}
+
+// closing builds the lines of the invoice that closes p: p's usage up to
+// until, p's arrear fees, and the next period's advance fees.
+func (c *composer) closing(ctx context.Context, p domain.Period, until time.Time) ([]Line, error) {
+	lines, err := c.usageLines(ctx, p, until)
+	if err != nil {
+		return nil, err
+	}
+	arrear, err := c.feeLines(p, plans.Arrear)
+	if err != nil {
+		return nil, err
+	}
+	lines = append(lines, arrear...)
+	if n, ok := c.nextPeriod(p); ok {
+		adv, err := c.feeLines(n, plans.Advance)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, adv...)
+	}
+	return lines, nil
+}
+
+// opening builds the lines of the subscription_start invoice: the first
+// period's advance fees, prorated.
+func (c *composer) opening(first domain.Period) ([]Line, error) {
+	return c.feeLines(first, plans.Advance)
+}

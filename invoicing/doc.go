@@ -1,0 +1,15 @@
+// Package invoicing turns a subscription's plan and usage into invoices:
+// the live proposed invoice, and (with invoice runs) stored drafts and their
+// lifecycle.
+//
+// Which lines an invoice holds (shared/spec/pricing.md):
+//   - The invoice closing period P holds P's usage (in arrear), P's arrear
+//     fixed fees, and the advance fixed fees of P+1 (unless the subscription
+//     ends with P).
+//   - A proposed invoice is that closing invoice computed early: usage
+//     counted up to `at`, nothing stored.
+//   - A fixed fee for a partial period is prorated by calendar days in the
+//     customer's time zone (package customers/cycle).
+//   - Each line is rated by plans/rating and rounded once to the currency;
+//     the subtotal is the sum of rounded lines; total = subtotal − credits.
+package invoicing

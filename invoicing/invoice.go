@@ -1,0 +1,85 @@
+package invoicing
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/plans/rating"
+)
+
+// Status is where an invoice is in its lifecycle.
+type Status string
+
+const (
+	Proposed      Status = "proposed"
+	Draft         Status = "draft"
+	Finalized     Status = "finalized"
+	Paid          Status = "paid"
+	Void          Status = "void"
+	Uncollectible Status = "uncollectible"
+)
+
+// Reason says why an invoice exists.
+type Reason string
+
+const (
+	// SubscriptionStart invoices hold the first period's advance fees.
+	SubscriptionStart Reason = "subscription_start"
+	// Cycle invoices close a period: its usage and arrear fees, plus the
+	// next period's advance fees.
+	Cycle Reason = "cycle"
+	// Cancel invoices are issued when a subscription is canceled now.
+	Cancel Reason = "cancel"
+	// PlanChange invoices are issued when a subscription changes plan now.
+	PlanChange Reason = "plan_change"
+	// Manual invoices are made by hand.
+	Manual Reason = "manual"
+)
+
+// Invoice is one invoice of one subscription for one period.
+type Invoice struct {
+	ID             string
+	TenantID       string
+	Number         *string
+	Status         Status
+	BillingReason  Reason
+	CustomerID     string
+	SubscriptionID string
+	Currency       domain.Currency
+	Period         domain.Period
+	Lines          []Line
+	Subtotal       decimal.Decimal
+	CreditsApplied decimal.Decimal
+	Total          decimal.Decimal
+	// Note says, in words, anything unusual about the invoice (a trial, an
+	// end), so that a reader of an empty invoice knows why.
+	Note            string
+	StripeInvoiceID *string
+	CreatedAt       time.Time
+	FinalizedAt     *time.Time
+}
+
+// Line is one priced line.
+type Line struct {
+	PriceKey    string
+	Type        plans.PriceType
+	Meter       string // usage lines: the meter key
+	Description string
+	Quantity    decimal.Decimal
+	Amount      decimal.Decimal
+	Period      domain.Period
+	Proration   *rating.Proration // nil unless prorated
+	Tiers       []rating.TierLine // nil unless tiered
+}
+
+// total sums the rounded lines.
+func (inv *Invoice) total() {
+	sum := decimal.Zero
+	for _, l := range inv.Lines {
+		sum = sum.Add(l.Amount)
+	}
+	inv.Subtotal = inv.Currency.Round(sum)
+	inv.Total = inv.Subtotal.Sub(inv.CreditsApplied)
+}
