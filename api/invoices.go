@@ -133,3 +133,87 @@ func (s *Server) customerProposedInvoices(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, listOf(domain.List[invoicing.Invoice]{Data: list}, toInvoiceJSON))
 }
+
+type runReq struct {
+	AsOf *time.Time `json:"as_of"`
+	Wait bool       `json:"wait"`
+}
+
+type runFailureJSON struct {
+	SubscriptionID string `json:"subscription_id"`
+	Error          string `json:"error"`
+}
+
+type runJSON struct {
+	ID               string           `json:"id"`
+	Status           string           `json:"status"`
+	AsOf             string           `json:"as_of"`
+	Subscriptions    int              `json:"subscriptions"`
+	Processed        int              `json:"processed"`
+	InvoicesCreated  int              `json:"invoices_created"`
+	InvoicesExisting int              `json:"invoices_existing"`
+	Failed           []runFailureJSON `json:"failed"`
+	CreatedAt        string           `json:"created_at"`
+	FinishedAt       *string          `json:"finished_at"`
+}
+
+func toRunJSON(r invoicing.Run) runJSON {
+	out := runJSON{ID: r.ID, Status: string(r.Status), AsOf: fmtTime(r.AsOf), Subscriptions: r.Subscriptions, Processed: r.Processed,
+		InvoicesCreated: r.InvoicesCreated, InvoicesExisting: r.InvoicesExisting, Failed: make([]runFailureJSON, len(r.Failed)),
+		CreatedAt: fmtTime(r.CreatedAt), FinishedAt: fmtTimePtr(r.FinishedAt)}
+	for i, f := range r.Failed {
+		out.Failed[i] = runFailureJSON(f)
+	}
+	return out
+}
+
+// startRun answers 201 with the finished run when wait is true, else 202
+// with the run still running.
+func (s *Server) startRun(c echo.Context) error {
+	var req runReq
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	var asOf time.Time
+	if req.AsOf != nil {
+		asOf = *req.AsOf
+	}
+	run, err := s.Invoicing.StartRun(c.Request().Context(), tenantOf(c), asOf, req.Wait)
+	if err != nil {
+		return err
+	}
+	status := http.StatusAccepted
+	if req.Wait {
+		status = http.StatusCreated
+	}
+	return c.JSON(status, toRunJSON(run))
+}
+
+func (s *Server) getRun(c echo.Context) error {
+	run, err := s.Invoicing.GetRun(c.Request().Context(), tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toRunJSON(run))
+}
+
+func (s *Server) listInvoices(c echo.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	q := invoicing.Query{CustomerID: c.QueryParam("customer"), SubscriptionID: c.QueryParam("subscription"), Status: invoicing.Status(c.QueryParam("status"))}
+	l, err := s.Invoicing.List(c.Request().Context(), tenantOf(c), q, p)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listOf(l, toInvoiceJSON))
+}
+
+func (s *Server) getInvoice(c echo.Context) error {
+	inv, err := s.Invoicing.Get(c.Request().Context(), tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toInvoiceJSON(inv))
+}

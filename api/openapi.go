@@ -47,6 +47,8 @@ var schemas = map[string]any{
 	"UsageSeries":        seriesJSON{},
 	"Invoice":            invoiceJSON{},
 	"InvoiceList":        listBody[invoiceJSON]{},
+	"InvoiceRunCreate":   runReq{},
+	"InvoiceRun":         runJSON{},
 }
 
 var (

@@ -69,6 +69,10 @@ func (s *Server) register() {
 	// Invoices.
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}}, s.proposedInvoice)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}}, s.customerProposedInvoices)
+	s.add(route{Method: "POST", Path: "/v1/invoice_runs", Access: Admin, Summary: "Draft every missing invoice of periods ended by as_of (wait: true to finish before answering).", Request: "InvoiceRunCreate", Response: "InvoiceRun", Status: 201}, s.startRun)
+	s.add(route{Method: "GET", Path: "/v1/invoice_runs/:id", Access: Admin, Summary: "An invoice run's progress and failures.", Response: "InvoiceRun"}, s.getRun)
+	s.add(route{Method: "GET", Path: "/v1/invoices", Access: Admin, Summary: "List invoices.", Response: "InvoiceList", Query: append(pg, "customer", "subscription", "status")}, s.listInvoices)
+	s.add(route{Method: "GET", Path: "/v1/invoices/:id", Access: Admin, Summary: "Read an invoice.", Response: "Invoice"}, s.getInvoice)
 
 	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
 }

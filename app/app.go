@@ -64,7 +64,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	ps := plans.NewService(db, clock, ms)
 	cs := customers.NewService(db, clock, ps)
 	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Invoicing: invoicing.NewService(db, clock, cs, ms)}
+		Customers: cs, Invoicing: invoicing.NewService(db, clock, cs, ms, log)}
 	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
 }
@@ -102,5 +102,8 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	return nil
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close stops background work and releases the database.
+func (a *App) Close() error {
+	a.Services.Invoicing.Close()
+	return a.DB.Close()
+}

@@ -17,10 +17,17 @@ const MaxTrialDays = 730
 
 // Service stores customers and subscriptions.
 type Service struct {
-	db    *store.DB
-	clock domain.Clock
-	plans *plans.Service
+	db          *store.DB
+	clock       domain.Clock
+	plans       *plans.Service
+	onSubscribe func(ctx context.Context, sub Subscription) error
 }
+
+// SetOnSubscribe installs what runs after a subscription is created
+// (invoicing drafts its subscription_start invoice). If it fails the
+// subscription still stands: an invoice run drafts any missing start
+// invoice.
+func (s *Service) SetOnSubscribe(f func(ctx context.Context, sub Subscription) error) { s.onSubscribe = f }
 
 // NewService returns a Service, and tells plans how to know a plan is in use.
 func NewService(db *store.DB, clock domain.Clock, ps *plans.Service) *Service {
@@ -218,7 +225,13 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return Subscription{}, fmt.Errorf("create subscription: %w", err)
 	}
-	return r.toSubscription(cust.ExternalID, plan.Key), nil
+	sub := r.toSubscription(cust.ExternalID, plan.Key)
+	if s.onSubscribe != nil {
+		if err := s.onSubscribe(ctx, sub); err != nil {
+			return sub, fmt.Errorf("subscription %s was created, but its first invoice was not drafted (the next invoice run will): %w", sub.ID, err)
+		}
+	}
+	return sub, nil
 }
 
 // GetSubscription reads a subscription by id.

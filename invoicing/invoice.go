@@ -57,8 +57,11 @@ type Invoice struct {
 	// end), so that a reader of an empty invoice knows why.
 	Note            string
 	StripeInvoiceID *string
-	CreatedAt       time.Time
-	FinalizedAt     *time.Time
+	// RunID is the invoice run that drafted the invoice, if any.
+	RunID       string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	FinalizedAt *time.Time
 }
 
 // Line is one priced line.

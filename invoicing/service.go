@@ -1,6 +1,10 @@
 package invoicing
 
 import (
+	"context"
+	"log/slog"
+	"sync"
+
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
@@ -12,9 +16,37 @@ type Service struct {
 	clock     domain.Clock
 	customers *customers.Service
 	usage     Usage
+	log       *slog.Logger
+
+	bgCtx    context.Context
+	bgCancel context.CancelFunc
+	bgWait   sync.WaitGroup
 }
 
-// NewService returns a Service.
-func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage) *Service {
-	return &Service{db: db, clock: clock, customers: cs, usage: usage}
+// NewService returns a Service, and has customers draft the
+// subscription_start invoice of each new subscription.
+func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, log: log, bgCtx: ctx, bgCancel: cancel}
+	cs.SetOnSubscribe(s.OnSubscribe)
+	return s
+}
+
+// background runs work that outlives its request (an invoice run without
+// wait); Close cancels it and waits.
+func (s *Service) background(fn func(ctx context.Context)) {
+	s.bgWait.Add(1)
+	go func() {
+		defer s.bgWait.Done()
+		fn(s.bgCtx)
+	}()
+}
+
+// Close stops background work and waits for it.
+func (s *Service) Close() {
+	s.bgCancel()
+	s.bgWait.Wait()
 }

@@ -1,0 +1,281 @@
+package invoicing
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/tallyhq/tally/customers"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/store"
+)
+
+// RunStatus is where an invoice run stands.
+type RunStatus string
+
+const (
+	RunRunning   RunStatus = "running"
+	RunCompleted RunStatus = "completed"
+	// RunCompletedWithFailures means some subscriptions failed; the others
+	// were invoiced, and the next run retries the failed ones.
+	RunCompletedWithFailures RunStatus = "completed_with_failures"
+	// RunFailed means the run itself could not go on (the database failed).
+	RunFailed RunStatus = "failed"
+)
+
+// RunFailure is one subscription a run could not invoice.
+type RunFailure struct {
+	SubscriptionID string `json:"subscription_id"`
+	Error          string `json:"error"`
+}
+
+// Run is one invoice run of a tenant.
+type Run struct {
+	ID               string
+	TenantID         string
+	AsOf             time.Time
+	Status           RunStatus
+	Subscriptions    int
+	Processed        int
+	InvoicesCreated  int
+	InvoicesExisting int
+	Failed           []RunFailure
+	CreatedAt        time.Time
+	FinishedAt       *time.Time
+}
+
+type runRow struct {
+	ID               string `gorm:"primaryKey"`
+	TenantID         string
+	AsOf             time.Time
+	Status           string
+	Subscriptions    int
+	Processed        int
+	InvoicesCreated  int
+	InvoicesExisting int
+	Failed           string
+	CreatedAt        time.Time
+	FinishedAt       *time.Time
+}
+
+func (runRow) TableName() string { return "invoice_runs" }
+
+func (r runRow) toRun() Run {
+	out := Run{ID: r.ID, TenantID: r.TenantID, AsOf: r.AsOf.UTC(), Status: RunStatus(r.Status), Subscriptions: r.Subscriptions,
+		Processed: r.Processed, InvoicesCreated: r.InvoicesCreated, InvoicesExisting: r.InvoicesExisting,
+		CreatedAt: r.CreatedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt), Failed: []RunFailure{}}
+	_ = json.Unmarshal([]byte(r.Failed), &out.Failed)
+	return out
+}
+
+// StartRun drafts, for every subscription of the tenant, one invoice for
+// each period that ended at or before asOf and has none yet, and any
+// missing subscription_start invoice whose period began by asOf. With wait
+// it returns when done; otherwise it returns at once and the run goes on in
+// the background (GET the run to follow it).
+//
+// Runs are idempotent: a unique constraint on (subscription, reason, period
+// start) makes a second invoice for a period impossible, even for two
+// servers running at the same moment, and a run that died half-way is
+// finished by the next one. One failing subscription is recorded and does
+// not stop the run.
+func (s *Service) StartRun(ctx context.Context, tenantID string, asOf time.Time, wait bool) (Run, error) {
+	if asOf.IsZero() {
+		asOf = s.clock.Now()
+	}
+	now := s.clock.Now()
+	r := runRow{ID: domain.NewID(domain.PrefixInvoiceRun), TenantID: tenantID, AsOf: asOf.UTC(), Status: string(RunRunning), Failed: "[]", CreatedAt: now}
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		return Run{}, fmt.Errorf("create invoice run: %w", err)
+	}
+	run := r.toRun()
+	if wait {
+		return s.execute(ctx, run), nil
+	}
+	s.background(func(bg context.Context) { s.execute(bg, run) })
+	return run, nil
+}
+
+// GetRun reads a run.
+func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) {
+	var r runRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND id = ?", tenantID, id).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Run{}, domain.NotFound("invoice run", id)
+		}
+		return Run{}, fmt.Errorf("get invoice run: %w", err)
+	}
+	return r.toRun(), nil
+}
+
+func (s *Service) saveRun(ctx context.Context, run Run) {
+	failed, _ := json.Marshal(run.Failed)
+	err := s.db.WithContext(context.WithoutCancel(ctx)).Model(&runRow{}).Where("id = ?", run.ID).Updates(map[string]any{
+		"status": string(run.Status), "subscriptions": run.Subscriptions, "processed": run.Processed,
+		"invoices_created": run.InvoicesCreated, "invoices_existing": run.InvoicesExisting, "failed": string(failed), "finished_at": run.FinishedAt}).Error
+	if err != nil {
+		s.log.Error("save invoice run", slog.String("run", run.ID), slog.Any("error", err))
+	}
+}
+
+// execute walks every subscription of the tenant, a page at a time.
+func (s *Service) execute(ctx context.Context, run Run) Run {
+	cursor := ""
+	for {
+		page, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: 200, Cursor: cursor})
+		if err != nil {
+			run.Status = RunFailed
+			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
+			break
+		}
+		run.Subscriptions += len(page.Data)
+		for _, sub := range page.Data {
+			created, existing, err := s.invoiceSubscription(ctx, run.TenantID, sub.ID, run.AsOf, run.ID)
+			run.Processed++
+			run.InvoicesCreated += created
+			run.InvoicesExisting += existing
+			if err != nil {
+				run.Failed = append(run.Failed, RunFailure{SubscriptionID: sub.ID, Error: err.Error()})
+				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", err))
+			}
+		}
+		s.saveRun(ctx, run)
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	if run.Status != RunFailed {
+		run.Status = RunCompleted
+		if len(run.Failed) > 0 {
+			run.Status = RunCompletedWithFailures
+		}
+	}
+	done := s.clock.Now()
+	run.FinishedAt = &done
+	s.saveRun(ctx, run)
+	return run
+}
+
+// invoiceSubscription drafts the missing invoices of one subscription up to
+// asOf and counts what it created and what already existed.
+func (s *Service) invoiceSubscription(ctx context.Context, tenantID, subscriptionID string, asOf time.Time, runID string) (created, existing int, err error) {
+	sc, err := s.customers.Load(ctx, tenantID, subscriptionID)
+	if err != nil {
+		return 0, 0, err
+	}
+	have, err := s.existing(ctx, tenantID, subscriptionID)
+	if err != nil {
+		return 0, 0, err
+	}
+	c, err := newComposer(ctx, s.usage, sc)
+	if err != nil {
+		return 0, 0, err
+	}
+	count := func(made bool) {
+		if made {
+			created++
+		} else {
+			existing++
+		}
+	}
+	if first, ok := s.firstPeriod(c); ok && sc.Plan.HasAdvanceFees() && !first.Start.After(asOf) {
+		if have[key{SubscriptionStart, micros(first.Start)}] {
+			existing++
+		} else {
+			made, err := s.draft(ctx, c, SubscriptionStart, first, runID)
+			if err != nil {
+				return created, existing, err
+			}
+			count(made)
+		}
+	}
+	ends := sc.Subscription.EndsAt
+	for _, p := range c.cyc.PeriodsEndingBy(asOf) {
+		if ends != nil && p.End.After(*ends) {
+			break // the end's own invoice closes a cut-short period
+		}
+		if have[key{Cycle, micros(p.Start)}] {
+			existing++
+			continue
+		}
+		made, err := s.draft(ctx, c, Cycle, p, runID)
+		if err != nil {
+			return created, existing, err
+		}
+		count(made)
+	}
+	return created, existing, nil
+}
+
+// firstPeriod is the first paid period, clipped to the subscription's end;
+// false if the subscription ended before it began.
+func (s *Service) firstPeriod(c *composer) (domain.Period, bool) {
+	first := c.cyc.First()
+	if ends := c.sc.Subscription.EndsAt; ends != nil {
+		if !ends.After(first.Start) {
+			return domain.Period{}, false
+		}
+		if ends.Before(first.End) {
+			first.End = *ends
+		}
+	}
+	return first, true
+}
+
+// draft computes and stores one invoice; false if another run stored it
+// first.
+func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domain.Period, runID string) (bool, error) {
+	var lines []Line
+	var err error
+	switch reason {
+	case SubscriptionStart:
+		lines, err = c.opening(p)
+	default:
+		lines, err = c.closing(ctx, p, time.Time{})
+	}
+	if err != nil {
+		return false, err
+	}
+	sub := c.sc.Subscription
+	inv := Invoice{ID: domain.NewID(domain.PrefixInvoice), TenantID: sub.TenantID, Status: Draft, BillingReason: reason,
+		CustomerID: sub.CustomerID, SubscriptionID: sub.ID, Currency: c.sc.Plan.Currency, Period: p, Lines: lines,
+		RunID: runID, CreatedAt: s.clock.Now()}
+	inv.total()
+	return s.insert(ctx, inv)
+}
+
+// OnSubscribe drafts the subscription_start invoice of a new subscription
+// whose plan has advance fees and whose first paid period has begun. (One
+// that starts later, or after a trial, gets it from the first invoice run
+// after its period begins.) A failure is logged, not returned: the
+// subscription stands and the next invoice run drafts the invoice.
+func (s *Service) OnSubscribe(ctx context.Context, sub customers.Subscription) error {
+	if err := s.openSubscription(ctx, sub); err != nil {
+		s.log.Error("draft subscription_start invoice", slog.String("subscription", sub.ID), slog.Any("error", err))
+	}
+	return nil
+}
+
+func (s *Service) openSubscription(ctx context.Context, sub customers.Subscription) error {
+	sc, err := s.customers.Load(ctx, sub.TenantID, sub.ID)
+	if err != nil {
+		return err
+	}
+	if !sc.Plan.HasAdvanceFees() {
+		return nil
+	}
+	c, err := newComposer(ctx, s.usage, sc)
+	if err != nil {
+		return err
+	}
+	first, ok := s.firstPeriod(c)
+	if !ok || first.Start.After(s.clock.Now()) {
+		return nil
+	}
+	_, err = s.draft(ctx, c, SubscriptionStart, first, "")
+	return err
+}
+
