@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -48,17 +49,43 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 	if len(rows) == 0 {
 		return res, nil
 	}
+	// A stable order keeps concurrent batches from deadlocking on ids.
+	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	var fed []Meter
+	for name := range eventNames(rows) {
+		fed = append(fed, byName[name]...)
+	}
 	inserted := 0
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		ser, err := seriesFor(tx, s.db.Dialect, tenantID, fed)
+		if err != nil {
+			return err
+		}
+		d := deltas{}
 		for start := 0; start < len(rows); start += insertChunk {
 			end := min(start+insertChunk, len(rows))
-			n, err := insertEvents(tx, rows[start:end])
+			ids, err := insertEvents(tx, rows[start:end])
 			if err != nil {
 				return err
 			}
-			inserted += n
+			inserted += len(ids)
+			if len(ser) == 0 {
+				continue
+			}
+			isNew := make(map[string]bool, len(ids))
+			for _, id := range ids {
+				isNew[id] = true
+			}
+			for _, r := range rows[start:end] {
+				if !isNew[r.ID] {
+					continue // a duplicate never touches the rollups
+				}
+				for _, sr := range ser {
+					d.add(sr, r)
+				}
+			}
 		}
-		return nil
+		return d.apply(tx, s.db.Dialect)
 	})
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("store events: %w", err)
@@ -68,9 +95,17 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 	return res, nil
 }
 
-// insertEvents inserts rows, skipping ids already stored, and returns how
-// many were new.
-func insertEvents(tx *gorm.DB, rows []eventRow) (int, error) {
+func eventNames(rows []eventRow) map[string]bool {
+	out := map[string]bool{}
+	for _, r := range rows {
+		out[r.EventName] = true
+	}
+	return out
+}
+
+// insertEvents inserts rows, skipping ids already stored, and returns the
+// ids that were new.
+func insertEvents(tx *gorm.DB, rows []eventRow) ([]string, error) {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
 	args := make([]any, 0, len(rows)*7)
@@ -84,9 +119,9 @@ func insertEvents(tx *gorm.DB, rows []eventRow) (int, error) {
 	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
 	var ids []string
 	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
-		return 0, err
+		return nil, err
 	}
-	return len(ids), nil
+	return ids, nil
 }
 
 // validateEvent checks one event against the contract and the tenant's

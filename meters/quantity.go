@@ -3,36 +3,113 @@ package meters
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/shopspring/decimal"
+	"gorm.io/gorm"
 )
 
 // Quantity aggregates the meter's events of one customer (by external_id)
-// over the window, narrowed by extra filters (a price's). It reads the
-// period's events of that customer and event name through the
+// over the window, narrowed by extra filters (a price's).
+//
+// count, sum, max and latest read the hourly rollups of the (meter, filters)
+// series for every whole UTC hour of the window and raw events only for the
+// partial hours at its two ends, so a month of millions of events costs a
+// few hundred rollup rows. Without a series (no price created it), and for
+// unique_count and unit_days, the window's raw events are read through the
 // (tenant, customer, event_name, ts) index.
 func (s *Service) Quantity(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, w Window) (decimal.Decimal, error) {
-	end := w.End()
-	var rows []eventRow
-	err := s.db.WithContext(ctx).
-		Where("tenant_id = ? AND customer = ? AND event_name = ? AND ts >= ? AND ts < ?",
-			tenantID, customer, m.EventName, w.Period.Start.UnixMicro(), end.UnixMicro()).
-		Find(&rows).Error
-	if err != nil {
-		return decimal.Zero, fmt.Errorf("read events of %s: %w", m.Key, err)
+	start, end := w.Period.Start.UnixMicro(), w.End().UnixMicro()
+	if end <= start {
+		return decimal.Zero, nil
 	}
-	events := make([]Event, len(rows))
-	for i, r := range rows {
-		events[i] = r.toEvent()
+	if m.Aggregation.Type.rollable() {
+		var sr seriesRow
+		err := s.db.WithContext(ctx).Where("tenant_id = ? AND meter_id = ? AND filters_key = ?", tenantID, m.ID, filtersKey(extra)).Take(&sr).Error
+		switch {
+		case err == nil:
+			return s.fromRollups(ctx, tenantID, m, customer, extra, sr.ID, start, end)
+		case err != gorm.ErrRecordNotFound:
+			return decimal.Zero, fmt.Errorf("find rollup series: %w", err)
+		}
+	}
+	events, err := s.rawEvents(ctx, tenantID, m, customer, start, end)
+	if err != nil {
+		return decimal.Zero, err
 	}
 	var prior *Event
 	if m.Aggregation.Type == UnitDays {
-		prior, err = s.lastBefore(ctx, tenantID, m, customer, extra, w.Period.Start.UnixMicro())
+		prior, err = s.lastBefore(ctx, tenantID, m, customer, extra, start)
 		if err != nil {
 			return decimal.Zero, err
 		}
 	}
 	return Aggregate(m, extra, events, prior, w), nil
+}
+
+// fromRollups adds the rollup rows of the whole hours in [start, end) to
+// the raw events of the partial hours at both ends.
+func (s *Service) fromRollups(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, seriesID string, start, end int64) (decimal.Decimal, error) {
+	hour := time.Hour.Microseconds()
+	first := hourOf(start)
+	if first < start {
+		first += hour
+	}
+	last := hourOf(end) // rollups cover [first, last)
+	var total partial
+	if first < last {
+		var rows []rollupRow
+		if err := s.db.WithContext(ctx).Where("series_id = ? AND customer = ? AND bucket >= ? AND bucket < ?", seriesID, customer, first, last).
+			Find(&rows).Error; err != nil {
+			return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
+		}
+		for _, r := range rows {
+			total.merge(r.partial())
+		}
+	} else {
+		first, last = end, end // the window lies within one hour: all raw
+	}
+	for _, edge := range [][2]int64{{start, first}, {last, end}} {
+		if edge[0] >= edge[1] {
+			continue
+		}
+		events, err := s.rawEvents(ctx, tenantID, m, customer, edge[0], edge[1])
+		if err != nil {
+			return decimal.Zero, err
+		}
+		for _, e := range events {
+			if !m.Matches(e) || !extra.Match(e.Properties) {
+				continue
+			}
+			var v *decimal.Decimal
+			if m.Aggregation.Type != Count {
+				x, err := e.Properties.Decimal(m.Aggregation.Field)
+				if err != nil {
+					continue
+				}
+				v = &x
+			}
+			total.add(e.Timestamp.UnixMicro(), e.ID, v)
+		}
+	}
+	return total.value(m.Aggregation.Type), nil
+}
+
+// rawEvents reads the customer's events of the meter's event name in
+// [start, end) microseconds.
+func (s *Service) rawEvents(ctx context.Context, tenantID string, m Meter, customer string, start, end int64) ([]Event, error) {
+	var rows []eventRow
+	err := s.db.WithContext(ctx).
+		Where("tenant_id = ? AND customer = ? AND event_name = ? AND ts >= ? AND ts < ?", tenantID, customer, m.EventName, start, end).
+		Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", m.Key, err)
+	}
+	events := make([]Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.toEvent()
+	}
+	return events, nil
 }
 
 // lastBefore finds the latest event the meter counts before ts, scanning

@@ -3,6 +3,7 @@ package plans
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/tallyhq/tally/domain"
@@ -63,7 +64,10 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
-		return insertPrices(tx, tenantID, row.ID, plan.Prices)
+		if err := insertPrices(tx, tenantID, row.ID, plan.Prices); err != nil {
+			return err
+		}
+		return s.ensureSeries(tx, plan.Prices, ms)
 	})
 	if err != nil {
 		if store.IsUniqueViolation(err) {
@@ -72,6 +76,27 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		return Plan{}, fmt.Errorf("create plan: %w", err)
 	}
 	return s.Get(ctx, tenantID, row.ID)
+}
+
+// ensureSeries has meters keep (and backfill) the rollups each usage price
+// reads, in meter id order so that concurrent transactions lock meters in
+// one order.
+func (s *Service) ensureSeries(tx *gorm.DB, prices []Price, ms MeterLookup) error {
+	byID := map[string]meters.Meter{}
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	sorted := append([]Price(nil), prices...)
+	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].MeterID < sorted[j].MeterID })
+	for _, p := range sorted {
+		if p.Type != Usage {
+			continue
+		}
+		if err := meters.EnsureSeries(tx, s.db.Dialect, s.clock.Now(), byID[p.MeterID], p.Filters); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func insertPrices(tx *gorm.DB, tenantID, planID string, prices []Price) error {
@@ -230,7 +255,10 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 		if err := tx.Where("tenant_id = ? AND plan_id = ?", tenantID, id).Delete(&priceRow{}).Error; err != nil {
 			return err
 		}
-		return insertPrices(tx, tenantID, id, plan.Prices)
+		if err := insertPrices(tx, tenantID, id, plan.Prices); err != nil {
+			return err
+		}
+		return s.ensureSeries(tx, plan.Prices, ms)
 	})
 	if err != nil {
 		return Plan{}, fmt.Errorf("update plan: %w", err)

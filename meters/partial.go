@@ -1,0 +1,83 @@
+package meters
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// partial is a mergeable aggregate of some events: what count, sum, max and
+// latest need. Two partials of disjoint event sets merge into the partial of
+// their union, which is what lets rollup buckets and raw edge events add up.
+type partial struct {
+	count     int64
+	sum       decimal.Decimal
+	max       *decimal.Decimal
+	latestTs  int64
+	latestID  string
+	latestVal *decimal.Decimal
+	hasLatest bool
+}
+
+// add folds one event (and its field value, if the meter reads one) in.
+func (p *partial) add(ts int64, id string, v *decimal.Decimal) {
+	p.count++
+	if v == nil {
+		return
+	}
+	p.sum = p.sum.Add(*v)
+	if p.max == nil || v.GreaterThan(*p.max) {
+		x := *v
+		p.max = &x
+	}
+	if !p.hasLatest || ts > p.latestTs || (ts == p.latestTs && id > p.latestID) {
+		x := *v
+		p.latestTs, p.latestID, p.latestVal, p.hasLatest = ts, id, &x, true
+	}
+}
+
+// merge folds another partial in.
+func (p *partial) merge(q partial) {
+	p.count += q.count
+	p.sum = p.sum.Add(q.sum)
+	if q.max != nil && (p.max == nil || q.max.GreaterThan(*p.max)) {
+		p.max = q.max
+	}
+	if q.hasLatest && (!p.hasLatest || q.latestTs > p.latestTs || (q.latestTs == p.latestTs && q.latestID > p.latestID)) {
+		p.latestTs, p.latestID, p.latestVal, p.hasLatest = q.latestTs, q.latestID, q.latestVal, true
+	}
+}
+
+// value is the quantity of the aggregation type (count, sum, max, latest).
+func (p partial) value(t AggregationType) decimal.Decimal {
+	switch t {
+	case Count:
+		return decimal.NewFromInt(p.count)
+	case Sum:
+		return p.sum
+	case Max:
+		if p.max != nil {
+			return *p.max
+		}
+	case Latest:
+		if p.latestVal != nil {
+			return *p.latestVal
+		}
+	}
+	return decimal.Zero
+}
+
+// rollable reports whether rollups can serve an aggregation type.
+func (t AggregationType) rollable() bool {
+	return t == Count || t == Sum || t == Max || t == Latest
+}
+
+// hourOf is the UTC hour bucket (microseconds) of a timestamp.
+func hourOf(us int64) int64 {
+	h := time.Hour.Microseconds()
+	b := us / h * h
+	if us < 0 && us%h != 0 {
+		b -= h
+	}
+	return b
+}
