@@ -4,6 +4,7 @@
 //	tally serve     run the API (migrates first)
 //	tally migrate   apply pending migrations and exit
 //	tally demo      run on a fresh embedded database filled with demo data
+//	tally scenario  play billing scenario files against a server
 //	tally version   print the version
 package main
 
@@ -29,6 +30,9 @@ Usage:
   tally serve                 run the API server (applies migrations first)
   tally migrate               apply pending database migrations and exit
   tally demo                  run on a fresh embedded SQLite database with demo data
+  tally scenario run FILE...  play billing scenario files against a server
+                              (--url, default $TALLY_URL or http://127.0.0.1:8080;
+                               --root-key, default $TALLY_ROOT_KEY)
   tally version               print the version
 
 Settings come from the environment; see the README (TALLY_ADDR,
@@ -50,6 +54,8 @@ func main() {
 		err = migrate(ctx)
 	case "demo":
 		err = demo(ctx, os.Args[2:])
+	case "scenario":
+		err = scenarioCmd(ctx, os.Args[2:], os.Stdout)
 	case "version", "--version", "-v":
 		fmt.Println("tally", version)
 	case "help", "--help", "-h":
