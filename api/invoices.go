@@ -56,6 +56,7 @@ type invoiceJSON struct {
 	StripeInvoiceID *string    `json:"stripe_invoice_id"`
 	CreatedAt       string     `json:"created_at"`
 	FinalizedAt     *string    `json:"finalized_at"`
+	LateEvents      *int64     `json:"late_events,omitempty"`
 }
 
 func decStr(d *decimal.Decimal) *string {
@@ -215,5 +216,19 @@ func (s *Server) getInvoice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toInvoiceJSON(inv))
+	return s.writeInvoice(c, inv)
+}
+
+// writeInvoice answers one stored invoice; a finalized one reports how many
+// events arrived for its period after it was frozen.
+func (s *Server) writeInvoice(c echo.Context, inv invoicing.Invoice) error {
+	out := toInvoiceJSON(inv)
+	if inv.FinalizedAt != nil {
+		n, err := s.Invoicing.LateEvents(c.Request().Context(), inv)
+		if err != nil {
+			return err
+		}
+		out.LateEvents = &n
+	}
+	return c.JSON(http.StatusOK, out)
 }

@@ -49,6 +49,9 @@ var schemas = map[string]any{
 	"InvoiceList":        listBody[invoiceJSON]{},
 	"InvoiceRunCreate":   runReq{},
 	"InvoiceRun":         runJSON{},
+	"CancelRequest":      cancelReq{},
+	"ChangePlanRequest":  changePlanReq{},
+	"SubscriptionChange": changeJSON{},
 }
 
 var (

@@ -27,18 +27,22 @@ func (r customerRow) toCustomer() Customer {
 }
 
 type subscriptionRow struct {
-	ID           string `gorm:"primaryKey"`
-	TenantID     string
-	CustomerID   string
-	PlanID       string
-	StartAt      time.Time
-	BillingCycle string
-	TrialDays    int
-	TrialEnd     *time.Time
-	EndsAt       *time.Time
-	CanceledAt   *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	ID                     string `gorm:"primaryKey"`
+	TenantID               string
+	CustomerID             string
+	PlanID                 string
+	StartAt                time.Time
+	BillingCycle           string
+	TrialDays              int
+	TrialEnd               *time.Time
+	EndsAt                 *time.Time
+	CanceledAt             *time.Time
+	EndReason              string
+	CancelProrate          bool
+	PreviousSubscriptionID *string
+	SkipStartInvoice       bool
+	CreatedAt              time.Time
+	UpdatedAt              time.Time
 }
 
 func (subscriptionRow) TableName() string { return "subscriptions" }
@@ -55,5 +59,13 @@ func (r subscriptionRow) toSubscription(externalID, planKey string) Subscription
 	return Subscription{ID: r.ID, TenantID: r.TenantID, CustomerID: r.CustomerID, CustomerExternalID: externalID,
 		PlanID: r.PlanID, PlanKey: planKey, StartAt: r.StartAt.UTC(), BillingCycle: cycle.Kind(r.BillingCycle),
 		TrialDays: r.TrialDays, TrialEnd: utcPtr(r.TrialEnd), EndsAt: utcPtr(r.EndsAt), CanceledAt: utcPtr(r.CanceledAt),
-		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		EndReason: EndReason(r.EndReason), CancelProrate: r.CancelProrate, PreviousSubscriptionID: deref(r.PreviousSubscriptionID),
+		SkipStartInvoice: r.SkipStartInvoice, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }

@@ -27,7 +27,9 @@ type Service struct {
 // (invoicing drafts its subscription_start invoice). If it fails the
 // subscription still stands: an invoice run drafts any missing start
 // invoice.
-func (s *Service) SetOnSubscribe(f func(ctx context.Context, sub Subscription) error) { s.onSubscribe = f }
+func (s *Service) SetOnSubscribe(f func(ctx context.Context, sub Subscription) error) {
+	s.onSubscribe = f
+}
 
 // NewService returns a Service, and tells plans how to know a plan is in use.
 func NewService(db *store.DB, clock domain.Clock, ps *plans.Service) *Service {
@@ -214,7 +216,11 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 		start = in.StartAt.UTC()
 	}
 	r := subscriptionRow{ID: domain.NewID(domain.PrefixSubscription), TenantID: tenantID, CustomerID: cust.ID, PlanID: plan.ID,
-		StartAt: start, BillingCycle: string(kind), TrialDays: in.TrialDays, CreatedAt: now, UpdatedAt: now}
+		StartAt: start, BillingCycle: string(kind), TrialDays: in.TrialDays, SkipStartInvoice: in.SkipStartInvoice, CreatedAt: now, UpdatedAt: now}
+	if in.PreviousSubscriptionID != "" {
+		prev := in.PreviousSubscriptionID
+		r.PreviousSubscriptionID = &prev
+	}
 	if in.TrialDays > 0 {
 		// The trial lasts whole days in the customer's time zone.
 		loc := cust.Location()
@@ -323,4 +329,36 @@ func keys(m map[string]bool) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// SetEnd records that a subscription ends at endsAt (a cancellation or a
+// plan change). A subscription that already ended is a conflict; one whose
+// end lies ahead may be given a new end.
+func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool) (Subscription, error) {
+	sub, err := s.GetSubscription(ctx, tenantID, id)
+	if err != nil {
+		return Subscription{}, err
+	}
+	now := s.clock.Now()
+	if sub.EndsAt != nil && !sub.EndsAt.After(now) {
+		return Subscription{}, domain.Conflict("invalid_state", "subscription %s already ended at %s", id, sub.EndsAt.Format(time.RFC3339))
+	}
+	err = s.db.WithContext(ctx).Model(&subscriptionRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(map[string]any{
+		"ends_at": endsAt.UTC(), "canceled_at": now, "end_reason": string(reason), "cancel_prorate": prorate, "updated_at": now}).Error
+	if err != nil {
+		return Subscription{}, fmt.Errorf("end subscription: %w", err)
+	}
+	return s.GetSubscription(ctx, tenantID, id)
+}
+
+// Successor returns the subscription a plan change started in place of id.
+func (s *Service) Successor(ctx context.Context, tenantID, id string) (Subscription, error) {
+	var r subscriptionRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND previous_subscription_id = ?", tenantID, id).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Subscription{}, domain.NotFound("successor of subscription", id)
+		}
+		return Subscription{}, fmt.Errorf("find successor: %w", err)
+	}
+	return s.GetSubscription(ctx, tenantID, r.ID)
 }

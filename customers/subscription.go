@@ -21,6 +21,14 @@ const (
 	Ended Status = "ended"
 )
 
+// EndReason says why a subscription has an end.
+type EndReason string
+
+const (
+	EndCancel     EndReason = "cancel"
+	EndPlanChange EndReason = "plan_change"
+)
+
 // Subscription ties a customer to a plan.
 type Subscription struct {
 	ID                 string
@@ -33,10 +41,17 @@ type Subscription struct {
 	BillingCycle       cycle.Kind
 	TrialDays          int
 	TrialEnd           *time.Time
-	EndsAt             *time.Time // set by a cancellation: billing stops here
-	CanceledAt         *time.Time // when the cancellation was asked for
-	CreatedAt          time.Time
-	UpdatedAt          time.Time
+	EndsAt             *time.Time // set by a cancellation or a plan change: billing stops here
+	CanceledAt         *time.Time // when the cancellation or change was asked for
+	EndReason          EndReason
+	CancelProrate      bool // credit the unused part of a fee paid in advance
+	// PreviousSubscriptionID names the subscription a plan change replaced.
+	PreviousSubscriptionID string
+	// SkipStartInvoice is set when the first fee of this subscription sits
+	// on its predecessor's plan_change invoice.
+	SkipStartInvoice bool
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 }
 
 // BillingStart is when the first paid period starts: the end of the trial,
@@ -92,4 +107,7 @@ type CreateSubscriptionInput struct {
 	StartAt      *time.Time
 	BillingCycle string
 	TrialDays    int
+	// Set by a plan change only (never from the API).
+	PreviousSubscriptionID string
+	SkipStartInvoice       bool
 }

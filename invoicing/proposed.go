@@ -55,8 +55,21 @@ func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Ti
 		return Invoice{}, err
 	}
 	inv.Period = p
-	if inv.Lines, err = c.closing(ctx, p, at); err != nil {
+	switch {
+	case c.isCut(p) && sub.EndReason == customers.EndPlanChange:
+		inv.BillingReason = PlanChange
+		inv.Lines, err = s.planChangeLines(ctx, c, p, at)
+	case c.isCut(p):
+		inv.BillingReason = Cancel
+		inv.Lines, err = c.cut(ctx, p, at)
+	default:
+		inv.Lines, err = c.closing(ctx, p, at)
+	}
+	if err != nil {
 		return Invoice{}, err
+	}
+	if inv.Lines == nil {
+		inv.Lines = []Line{}
 	}
 	inv.total()
 	return inv, nil

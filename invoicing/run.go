@@ -181,7 +181,7 @@ func (s *Service) invoiceSubscription(ctx context.Context, tenantID, subscriptio
 			existing++
 		}
 	}
-	if first, ok := s.firstPeriod(c); ok && sc.Plan.HasAdvanceFees() && !first.Start.After(asOf) {
+	if first, ok := s.firstPeriod(c); ok && sc.Plan.HasAdvanceFees() && !sc.Subscription.SkipStartInvoice && !first.Start.After(asOf) {
 		if have[key{SubscriptionStart, micros(first.Start)}] {
 			existing++
 		} else {
@@ -207,7 +207,8 @@ func (s *Service) invoiceSubscription(ctx context.Context, tenantID, subscriptio
 		}
 		count(made)
 	}
-	return created, existing, nil
+	made, had, err := s.endInvoice(ctx, c, asOf, have, runID)
+	return created + made, existing + had, err
 }
 
 // firstPeriod is the first paid period, clipped to the subscription's end;
@@ -264,7 +265,7 @@ func (s *Service) openSubscription(ctx context.Context, sub customers.Subscripti
 	if err != nil {
 		return err
 	}
-	if !sc.Plan.HasAdvanceFees() {
+	if !sc.Plan.HasAdvanceFees() || sc.Subscription.SkipStartInvoice {
 		return nil
 	}
 	c, err := newComposer(ctx, s.usage, sc)

@@ -1,0 +1,61 @@
+package invoicing
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/store"
+)
+
+// SetStripeInvoice records the Stripe invoice that mirrors an invoice (and
+// when it was last synced).
+func (s *Service) SetStripeInvoice(ctx context.Context, tenantID, id, stripeInvoiceID string) error {
+	now := s.clock.Now()
+	res := s.db.WithContext(ctx).Model(&invoiceRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).
+		Updates(map[string]any{"stripe_invoice_id": stripeInvoiceID, "stripe_synced_at": now, "updated_at": now})
+	if res.Error != nil {
+		return fmt.Errorf("record stripe invoice: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound("invoice", id)
+	}
+	return nil
+}
+
+// ByStripeInvoice finds the invoice a Stripe invoice mirrors (any tenant:
+// Stripe ids are global).
+func (s *Service) ByStripeInvoice(ctx context.Context, stripeInvoiceID string) (Invoice, error) {
+	var r invoiceRow
+	if err := s.db.WithContext(ctx).Where("stripe_invoice_id = ?", stripeInvoiceID).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Invoice{}, domain.NotFound("invoice with stripe id", stripeInvoiceID)
+		}
+		return Invoice{}, fmt.Errorf("find by stripe id: %w", err)
+	}
+	return s.Get(ctx, r.TenantID, r.ID)
+}
+
+// Unsynced lists invoices of every tenant that should be in Stripe but are
+// not yet (or changed since): drafts and finalized invoices with a non-zero
+// total and no Stripe id, and finalized ones whose Stripe copy was made
+// while they were drafts. Zero-total invoices are recorded but never sent.
+func (s *Service) Unsynced(ctx context.Context, limit int) ([]Invoice, error) {
+	var rows []invoiceRow
+	err := s.db.WithContext(ctx).
+		Where("status IN ? AND (stripe_invoice_id IS NULL OR (finalized_at IS NOT NULL AND (stripe_synced_at IS NULL OR stripe_synced_at < finalized_at)))",
+			[]string{string(Draft), string(Finalized)}).
+		Order("id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("find unsynced invoices: %w", err)
+	}
+	// Zero totals are filtered here, not in SQL: SQLite would compare the
+	// TEXT total to a number as text.
+	kept := rows[:0]
+	for _, r := range rows {
+		if !r.Total.IsZero() {
+			kept = append(kept, r)
+		}
+	}
+	return s.withLines(ctx, kept)
+}
