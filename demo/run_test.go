@@ -1,0 +1,124 @@
+package demo_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tallyhq/tally/app"
+	"github.com/tallyhq/tally/demo"
+)
+
+func demoConfig() app.Config {
+	return app.Config{Addr: "127.0.0.1:0", LogLevel: "error", BodyLimit: "8M", ShutdownTimeout: 5 * time.Second}
+}
+
+// TestRunServesTheWelcomeCommands starts the demo as `tally demo` does,
+// checks that /healthz and every printed request answer 2xx, and stops it.
+func TestRunServesTheWelcomeCommands(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out bytes.Buffer
+	ready := make(chan demo.Welcome, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- demo.Run(ctx, demo.Options{Config: demoConfig(), Out: &out, Log: app.NewLogger("error"),
+			Ready: func(w demo.Welcome) { ready <- w }})
+	}()
+	var w demo.Welcome
+	select {
+	case w = <-ready:
+	case err := <-done:
+		t.Fatalf("demo stopped before serving: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("demo not ready after 60s")
+	}
+	text := out.String()
+	for _, want := range []string{w.URL, w.Seeded.AdminKey, w.Seeded.IngestKey, "/proposed_invoice", "/usage?meter="} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the welcome text lacks %q:\n%s", want, text)
+		}
+	}
+	if len(w.Commands) < 4 || len(w.Commands) > 6 {
+		t.Errorf("%d commands, want 4-6", len(w.Commands))
+	}
+
+	resp, err := http.Get(w.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/healthz: %d", resp.StatusCode)
+	}
+	for _, c := range w.Commands {
+		if !strings.Contains(text, c.Curl(w.URL)) {
+			t.Errorf("the welcome text lacks %s", c.Curl(w.URL))
+		}
+		var body io.Reader
+		if c.Body != "" {
+			body = strings.NewReader(c.Body)
+		}
+		req, err := http.NewRequest(c.Method, w.URL+c.Path, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+c.Key)
+		if c.Body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode/100 != 2 {
+			t.Errorf("%s %s: %d %s", c.Method, c.Path, resp.StatusCode, b)
+		}
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("demo stopped with %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("demo did not stop")
+	}
+	if _, err := os.Stat(filepath.Dir(w.DBPath)); !os.IsNotExist(err) {
+		t.Errorf("the temporary database %s is still there (%v)", w.DBPath, err)
+	}
+}
+
+func TestRunKeepsAnExistingDatabaseUnlessReset(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "demo.db")
+	if err := os.WriteFile(path, []byte("precious"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := demo.Run(context.Background(), demo.Options{Config: demoConfig(), DBPath: path, Out: io.Discard})
+	if err == nil || !strings.Contains(err.Error(), "--reset") {
+		t.Fatalf("want a refusal naming --reset, got %v", err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "precious" {
+		t.Fatal("the existing file was touched")
+	}
+
+	// With reset the file is replaced by a demo database, kept on exit.
+	ctx, cancel := context.WithCancel(context.Background())
+	err = demo.Run(ctx, demo.Options{Config: demoConfig(), DBPath: path, Reset: true, Out: io.Discard, Log: app.NewLogger("error"),
+		Ready: func(demo.Welcome) { cancel() }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); len(b) < 4096 || string(b[:6]) != "SQLite" {
+		t.Errorf("%s is not the demo database", path)
+	}
+}
