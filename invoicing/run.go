@@ -279,4 +279,3 @@ func (s *Service) openSubscription(ctx context.Context, sub customers.Subscripti
 	_, err = s.draft(ctx, c, SubscriptionStart, first, "")
 	return err
 }
-
