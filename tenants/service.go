@@ -126,3 +126,12 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (APIKey, erro
 	}
 	return r.toKey(), nil
 }
+
+// AllIDs returns the id of every tenant, for jobs that visit each one.
+func (s *Service) AllIDs(ctx context.Context) ([]string, error) {
+	var ids []string
+	if err := s.db.WithContext(ctx).Model(&tenantRow{}).Order("id").Pluck("id", &ids).Error; err != nil {
+		return nil, fmt.Errorf("list tenants: %w", err)
+	}
+	return ids, nil
+}

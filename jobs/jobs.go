@@ -1,0 +1,180 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing"
+	"github.com/tallyhq/tally/tenants"
+)
+
+// Config holds the schedules (standard 5-field cron specs or descriptors
+// such as "@hourly") and the finalization grace period.
+type Config struct {
+	InvoiceSchedule    string        // TALLY_INVOICE_SCHEDULE, default "@hourly"
+	FinalizeSchedule   string        // TALLY_FINALIZE_SCHEDULE, default "*/15 * * * *"
+	StripeSyncSchedule string        // TALLY_STRIPE_SYNC_SCHEDULE, default "*/5 * * * *"
+	FinalizeGrace      time.Duration // TALLY_FINALIZE_GRACE, default 24h after the period end
+}
+
+// Defaults fills empty settings.
+func (c Config) Defaults() Config {
+	if c.InvoiceSchedule == "" {
+		c.InvoiceSchedule = "@hourly"
+	}
+	if c.FinalizeSchedule == "" {
+		c.FinalizeSchedule = "*/15 * * * *"
+	}
+	if c.StripeSyncSchedule == "" {
+		c.StripeSyncSchedule = "*/5 * * * *"
+	}
+	if c.FinalizeGrace == 0 {
+		c.FinalizeGrace = 24 * time.Hour
+	}
+	return c
+}
+
+// Validate parses every schedule.
+func (c Config) Validate() error {
+	var p domain.Problems
+	for name, spec := range map[string]string{"TALLY_INVOICE_SCHEDULE": c.InvoiceSchedule,
+		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule} {
+		if _, err := Parse(spec); err != nil {
+			p.Add(name, "%v", err)
+		}
+	}
+	if c.FinalizeGrace < 0 {
+		p.Add("TALLY_FINALIZE_GRACE", "must not be negative")
+	}
+	return p.Err()
+}
+
+// Parse reads a schedule; its Next(t) gives the first activation after t.
+func Parse(spec string) (cron.Schedule, error) {
+	return cron.ParseStandard(spec)
+}
+
+// StripeSyncer is what the Stripe sync job needs (invoicing/stripesync).
+type StripeSyncer interface {
+	Enabled() bool
+	SyncPending(ctx context.Context) (int, error)
+}
+
+// Jobs is the set of background jobs.
+type Jobs struct {
+	cfg       Config
+	clock     domain.Clock
+	tenants   *tenants.Service
+	invoicing *invoicing.Service
+	stripe    StripeSyncer
+	locker    Locker
+	log       *slog.Logger
+	cron      *cron.Cron
+}
+
+// New returns the jobs; stripe may be nil.
+func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, log *slog.Logger) *Jobs {
+	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log}
+}
+
+// Start schedules every job; Stop ends them.
+func (j *Jobs) Start() error {
+	if err := j.cfg.Validate(); err != nil {
+		return err
+	}
+	j.cron = cron.New(cron.WithChain(cron.Recover(cron.DiscardLogger)))
+	add := func(spec, name string, fn func(context.Context) error) error {
+		_, err := j.cron.AddFunc(spec, func() { j.Run(context.Background(), name, fn) })
+		if err != nil {
+			return fmt.Errorf("schedule %s (%q): %w", name, spec, err)
+		}
+		return nil
+	}
+	if err := add(j.cfg.InvoiceSchedule, "invoice_runs", j.InvoiceRuns); err != nil {
+		return err
+	}
+	if err := add(j.cfg.FinalizeSchedule, "finalize_due", j.FinalizeDue); err != nil {
+		return err
+	}
+	if err := add(j.cfg.StripeSyncSchedule, "stripe_sync", j.StripeSync); err != nil {
+		return err
+	}
+	j.cron.Start()
+	j.log.Info("scheduler started", slog.String("invoice_runs", j.cfg.InvoiceSchedule),
+		slog.String("finalize_due", j.cfg.FinalizeSchedule), slog.String("stripe_sync", j.cfg.StripeSyncSchedule),
+		slog.Duration("finalize_grace", j.cfg.FinalizeGrace))
+	return nil
+}
+
+// Stop stops scheduling and waits for running jobs.
+func (j *Jobs) Stop() {
+	if j.cron != nil {
+		<-j.cron.Stop().Done()
+	}
+}
+
+// Run runs one job under its lock, logging the outcome. It reports whether
+// the job ran (false: another server holds it).
+func (j *Jobs) Run(ctx context.Context, name string, fn func(context.Context) error) bool {
+	start := time.Now()
+	ran, err := j.locker.TryLock(ctx, name, fn)
+	switch {
+	case err != nil:
+		j.log.Error("job failed", slog.String("job", name), slog.Any("error", err), slog.Duration("elapsed", time.Since(start)))
+	case !ran:
+		j.log.Info("job skipped: running elsewhere", slog.String("job", name))
+	default:
+		j.log.Info("job done", slog.String("job", name), slog.Duration("elapsed", time.Since(start)))
+	}
+	return ran
+}
+
+// InvoiceRuns runs an invoice run as of now for every tenant. A tenant
+// whose run fails does not stop the others.
+func (j *Jobs) InvoiceRuns(ctx context.Context) error {
+	ids, err := j.tenants.AllIDs(ctx)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, id := range ids {
+		run, err := j.invoicing.StartRun(ctx, id, j.clock.Now(), true)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = fmt.Errorf("tenant %s: %w", id, err)
+			}
+			continue
+		}
+		if run.InvoicesCreated > 0 || len(run.Failed) > 0 {
+			j.log.Info("invoice run", slog.String("tenant", id), slog.String("run", run.ID),
+				slog.Int("created", run.InvoicesCreated), slog.Int("failed", len(run.Failed)))
+		}
+	}
+	return firstErr
+}
+
+// FinalizeDue finalizes drafts whose period ended more than the grace
+// period ago.
+func (j *Jobs) FinalizeDue(ctx context.Context) error {
+	n, err := j.invoicing.FinalizeDue(ctx, j.cfg.FinalizeGrace)
+	if n > 0 {
+		j.log.Info("drafts finalized", slog.Int("count", n))
+	}
+	return err
+}
+
+// StripeSync pushes unsynced invoices to Stripe (a no-op without a key).
+func (j *Jobs) StripeSync(ctx context.Context) error {
+	if j.stripe == nil || !j.stripe.Enabled() {
+		return nil
+	}
+	n, err := j.stripe.SyncPending(ctx)
+	if n > 0 {
+		j.log.Info("invoices synced to stripe", slog.Int("count", n))
+	}
+	return err
+}

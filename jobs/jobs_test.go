@@ -1,0 +1,134 @@
+package jobs_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tallyhq/tally/app/apptest"
+	"github.com/tallyhq/tally/jobs"
+	"github.com/tallyhq/tally/store"
+	"github.com/tallyhq/tally/store/storetest"
+)
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestSchedules(t *testing.T) {
+	cases := []struct {
+		name string
+		spec string
+		from string
+		next string
+	}{
+		{"hourly fires at the top of the next hour", "@hourly", "2026-03-01T13:20:00Z", "2026-03-01T14:00:00Z"},
+		{"every 15 minutes fires at the next quarter", "*/15 * * * *", "2026-03-01T13:20:00Z", "2026-03-01T13:30:00Z"},
+		{"a daily spec at 02:00 fires tomorrow after 02:00", "0 2 * * *", "2026-03-01T13:20:00Z", "2026-03-02T02:00:00Z"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := jobs.Parse(c.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := s.Next(at(c.from)); !got.Equal(at(c.next)) {
+				t.Errorf("Next(%s) = %s, want %s", c.from, got, c.next)
+			}
+		})
+	}
+	bad := jobs.Config{InvoiceSchedule: "every hour"}.Defaults()
+	if err := bad.Validate(); err == nil {
+		t.Error("a schedule that does not parse was accepted")
+	}
+	if err := (jobs.Config{}).Defaults().Validate(); err != nil {
+		t.Errorf("the default schedules do not parse: %v", err)
+	}
+}
+
+// TestOnlyOneHolderRunsAJobAtATime holds a job's lock in one locker and
+// tries it from another (on Postgres: another connection, as another server
+// would).
+func TestOnlyOneHolderRunsAJobAtATime(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		first := jobs.NewLocker(db)
+		second := first
+		if db.Dialect == store.Postgres {
+			second = jobs.NewLocker(db)
+		}
+		ctx := context.Background()
+		holding, release := make(chan struct{}), make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ran, err := first.TryLock(ctx, "invoice_runs", func(context.Context) error {
+				close(holding)
+				<-release
+				return nil
+			})
+			if !ran || err != nil {
+				t.Errorf("the first holder did not run: %v %v", ran, err)
+			}
+		}()
+		<-holding
+		ran, err := second.TryLock(ctx, "invoice_runs", func(context.Context) error { return nil })
+		if ran || err != nil {
+			t.Errorf("a second holder ran while the first held the lock (%v, %v)", ran, err)
+		}
+		ran, _ = second.TryLock(ctx, "finalize_due", func(context.Context) error { return nil })
+		if !ran {
+			t.Error("another job's lock was taken too")
+		}
+		close(release)
+		wg.Wait()
+		ran, _ = second.TryLock(ctx, "invoice_runs", func(context.Context) error { return nil })
+		if !ran {
+			t.Error("the lock was not released")
+		}
+	})
+}
+
+func TestTheJobsInvoiceEveryTenantAndFinalizeAfterTheGracePeriod(t *testing.T) {
+	apptest.Each(t, at("2026-04-01T06:00:00Z"), func(t *testing.T, s *apptest.Server) {
+		for _, name := range []string{"one", "two"} {
+			key := s.NewTenant(name)
+			s.Must(201, "POST", "/v1/plans", key, `{"key":"fee","currency":"USD","interval":"month","prices":[{"key":"base","type":"fixed","model":"flat","amount":"10","cadence":"arrear"}]}`)
+			s.Must(201, "POST", "/v1/customers", key, `{"external_id":"c","currency":"USD"}`)
+			s.Must(201, "POST", "/v1/subscriptions", key, `{"customer":"c","plan":"fee","start_at":"2026-03-01T00:00:00Z"}`)
+		}
+		svc := s.App.Services
+		j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		ctx := context.Background()
+		if !j.Run(ctx, "invoice_runs", j.InvoiceRuns) {
+			t.Fatal("the invoice run job did not run")
+		}
+		j.Run(ctx, "invoice_runs", j.InvoiceRuns) // twice is harmless
+		var drafts, finalized int64
+		svc.DB.Gorm.Table("invoices").Where("status = 'draft'").Count(&drafts)
+		if drafts != 2 {
+			t.Fatalf("%d drafts after two runs, want one per tenant", drafts)
+		}
+		j.Run(ctx, "finalize_due", j.FinalizeDue)
+		svc.DB.Gorm.Table("invoices").Where("status = 'finalized'").Count(&finalized)
+		if finalized != 0 {
+			t.Errorf("finalized %d drafts inside the grace period", finalized)
+		}
+		s.Clock.Set(at("2026-04-02T00:00:00Z"))
+		j.Run(ctx, "finalize_due", j.FinalizeDue)
+		svc.DB.Gorm.Table("invoices").Where("status = 'finalized'").Count(&finalized)
+		if finalized != 2 {
+			t.Errorf("finalized %d drafts after the grace period, want 2", finalized)
+		}
+		if err := j.StripeSync(ctx); err != nil {
+			t.Errorf("stripe sync without stripe: %v", err)
+		}
+	})
+}
