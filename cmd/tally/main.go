@@ -33,6 +33,10 @@ Usage:
   tally scenario run FILE...  play billing scenario files against a server
                               (--url, default $TALLY_URL or http://127.0.0.1:8080;
                                --root-key, default $TALLY_ROOT_KEY)
+  tally invoice run [--as-of T] [--tenant ID]
+                              draft every missing invoice up to T (default now)
+  tally invoice list [--tenant ID] [--status S] [--subscription ID]
+  tally invoice show ID       one invoice with its lines
   tally version               print the version
 
 Settings come from the environment; see the README (TALLY_ADDR,
@@ -56,6 +60,8 @@ func main() {
 		err = demo(ctx, os.Args[2:])
 	case "scenario":
 		err = scenarioCmd(ctx, os.Args[2:], os.Stdout)
+	case "invoice":
+		err = invoiceCmd(ctx, os.Args[2:], os.Stdout)
 	case "version", "--version", "-v":
 		fmt.Println("tally", version)
 	case "help", "--help", "-h":
