@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/tallyhq/tally/domain"
@@ -20,9 +23,11 @@ import (
 func decode(c echo.Context, v any) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		var tooBig interface{ Error() string }
-		if errors.As(err, &tooBig) && strings.Contains(err.Error(), "too large") {
-			return echo.NewHTTPError(413, "request body too large")
+		// echo's BodyLimit reader fails with its own 413 once a body of
+		// unknown length (chunked) passes the limit.
+		var he *echo.HTTPError
+		if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
+			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body too large")
 		}
 		return domain.Malformed("could not read the request body: %v", err)
 	}
@@ -40,7 +45,23 @@ func decodeBytes(body []byte, v any) error {
 	if body[0] != '{' {
 		return domain.Malformed("the request body must be a JSON object")
 	}
+	if bytes.Contains(body, []byte(`\u0000`)) {
+		// No store keeps NUL in text (PostgreSQL refuses it): name the
+		// values that hold one instead of failing at the INSERT.
+		var p domain.Problems
+		typeProblems(&p, body, reflect.TypeOf(v), "")
+		if !p.Empty() {
+			return p.Err()
+		}
+	}
 	if err := json.Unmarshal(body, v); err != nil {
+		// Name every value of the wrong type by its JSON path
+		// ("prices[1].amount"), not just the first, and not by Go's words.
+		var p domain.Problems
+		typeProblems(&p, body, reflect.TypeOf(v), "")
+		if !p.Empty() {
+			return p.Err()
+		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			field := te.Field
@@ -54,6 +75,143 @@ func decodeBytes(body []byte, v any) error {
 	return nil
 }
 
+// checkURL refuses a path or query holding NUL characters or invalid UTF-8,
+// which no id or name can hold and PostgreSQL refuses to compare with: a
+// malformed request, not a server error.
+func checkURL(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		bad := func(s string) bool { return strings.ContainsRune(s, 0) || !utf8.ValidString(s) }
+		if bad(u.Path) {
+			return domain.Malformed("the path must not contain NUL characters or invalid UTF-8")
+		}
+		for name, vals := range u.Query() {
+			for _, v := range vals {
+				if bad(name) || bad(v) {
+					return domain.Malformed("query parameter %q must not contain NUL characters or invalid UTF-8", strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), ""))
+				}
+			}
+		}
+		return next(c)
+	}
+}
+
+var unmarshalerType = reflect.TypeOf((*json.Unmarshaler)(nil)).Elem()
+
+// typeProblems walks a JSON value against the Go type it decodes into and
+// records each value whose JSON type (or, for types that parse themselves,
+// such as decimals and timestamps, whose text) does not fit, under its path.
+func typeProblems(p *domain.Problems, raw []byte, t reflect.Type, path string) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	field := path
+	if field == "" {
+		field = "body"
+	}
+	if t == reflect.TypeOf(json.RawMessage{}) {
+		return
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) || t.Kind() == reflect.Interface {
+		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
+			p.Add(field, "must be %s, not %s", describeType(t.String()), jsonKind(raw))
+		}
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var m map[string]json.RawMessage
+		if raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+			p.Add(field, "must be an object, not %s", jsonKind(raw))
+			return
+		}
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			name := strings.Split(f.Tag.Get("json"), ",")[0]
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			val, ok := m[name]
+			if !ok { // encoding/json matches keys case-insensitively
+				for k, x := range m {
+					if strings.EqualFold(k, name) {
+						val, ok = x, true
+						break
+					}
+				}
+			}
+			if ok {
+				typeProblems(p, val, f.Type, joinPath(path, name))
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var items []json.RawMessage
+		if raw[0] != '[' || json.Unmarshal(raw, &items) != nil {
+			p.Add(field, "must be an array, not %s", jsonKind(raw))
+			return
+		}
+		for i, x := range items {
+			typeProblems(p, x, t.Elem(), fmt.Sprintf("%s[%d]", path, i))
+		}
+	case reflect.Map:
+		var m map[string]json.RawMessage
+		if raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+			p.Add(field, "must be an object, not %s", jsonKind(raw))
+			return
+		}
+		for k, x := range m {
+			if strings.ContainsRune(k, 0) {
+				p.Add(field, "must not have names with NUL characters")
+				continue
+			}
+			typeProblems(p, x, t.Elem(), joinPath(path, k))
+		}
+	default:
+		val := reflect.New(t)
+		if err := json.Unmarshal(raw, val.Interface()); err != nil {
+			p.Add(field, "must be %s, not %s", describeType(t.String()), jsonKind(raw))
+		} else if t.Kind() == reflect.String && strings.ContainsRune(val.Elem().String(), 0) {
+			p.Add(field, "must not contain NUL characters")
+		}
+	}
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// jsonKind names a JSON value's type for a message, with a short excerpt of
+// strings (so "ten" shows why it is not a decimal).
+func jsonKind(raw []byte) string {
+	switch raw[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		s := string(raw)
+		if len(s) > 42 {
+			s = strings.ToValidUTF8(s[:41], "") + "…\""
+		}
+		return "the string " + s
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
+}
+
 func describeType(t string) string {
 	switch {
 	case strings.Contains(t, "Decimal"):
@@ -62,7 +220,9 @@ func describeType(t string) string {
 		return "an RFC 3339 timestamp"
 	case strings.HasPrefix(t, "[]"), strings.HasPrefix(t, "*[]"):
 		return "an array"
-	case strings.HasPrefix(t, "map"), strings.Contains(t, "Filters"):
+	case strings.Contains(t, "Filters"):
+		return "an object of lists of strings, numbers or booleans"
+	case strings.HasPrefix(t, "map"):
 		return "an object"
 	case strings.Contains(t, "int"):
 		return "an integer"

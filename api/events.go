@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"sort"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -104,6 +105,7 @@ func (s *Server) ingest(c echo.Context, raws []json.RawMessage) (ingestJSON, err
 		r.Index = index[r.Index]
 		out.Rejected = append(out.Rejected, rejectionOf(r))
 	}
+	sort.Slice(out.Rejected, func(i, j int) bool { return out.Rejected[i].Index < out.Rejected[j].Index })
 	s.metrics.observeIngest(out.Accepted, out.Duplicates, len(out.Rejected), time.Since(start))
 	return out, nil
 }

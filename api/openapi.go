@@ -50,6 +50,9 @@ var schemas = map[string]any{
 	"InvoiceRunCreate":   runReq{},
 	"InvoiceRun":         runJSON{},
 	"CancelRequest":      cancelReq{},
+	"CreditGrantCreate":  grantReq{},
+	"CreditGrant":        grantJSON{},
+	"CreditGrantList":    grantListJSON{},
 	"ChangePlanRequest":  changePlanReq{},
 	"SubscriptionChange": changeJSON{},
 }

@@ -59,6 +59,9 @@ func (s *Server) register() {
 	s.add(route{Method: "GET", Path: "/v1/customers/:id", Access: Admin, Summary: "Read a customer.", Response: "Customer"}, s.getCustomer)
 	s.add(route{Method: "PATCH", Path: "/v1/customers/:id", Access: Admin, Summary: "Change a customer.", Request: "CustomerUpdate", Response: "Customer"}, s.updateCustomer)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/usage", Access: Admin, Summary: "A meter's usage of the customer as a time series.", Response: "UsageSeries", Query: []string{"meter", "from", "to", "granularity"}}, s.customerUsage)
+	s.add(route{Method: "POST", Path: "/v1/customers/:id/credit_grants", Access: Admin, Summary: "Grant prepaid credit (the currency, or a custom unit with its conversion_rate).", Request: "CreditGrantCreate", Response: "CreditGrant", Status: 201}, s.createGrant)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/credit_grants", Access: Admin, Summary: "The customer's credit grants and usable balance.", Response: "CreditGrantList"}, s.listGrants)
+	s.add(route{Method: "DELETE", Path: "/v1/customers/:id/credit_grants/:grant_id", Access: Admin, Summary: "Void what is left of a credit grant.", Response: "CreditGrant"}, s.voidGrant)
 	s.add(route{Method: "POST", Path: "/v1/subscriptions", Access: Admin, Summary: "Subscribe a customer to a plan.", Request: "SubscriptionCreate", Response: "Subscription", Status: 201}, s.createSubscription)
 	s.add(route{Method: "GET", Path: "/v1/subscriptions", Access: Admin, Summary: "List subscriptions.", Response: "SubscriptionList", Query: append(pg, "customer", "plan")}, s.listSubscriptions)
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id", Access: Admin, Summary: "Read a subscription with its current period.", Response: "Subscription"}, s.getSubscription)
@@ -72,7 +75,18 @@ func (s *Server) register() {
 	s.add(route{Method: "POST", Path: "/v1/invoice_runs", Access: Admin, Summary: "Draft every missing invoice of periods ended by as_of (wait: true to finish before answering).", Request: "InvoiceRunCreate", Response: "InvoiceRun", Status: 201}, s.startRun)
 	s.add(route{Method: "GET", Path: "/v1/invoice_runs/:id", Access: Admin, Summary: "An invoice run's progress and failures.", Response: "InvoiceRun"}, s.getRun)
 	s.add(route{Method: "GET", Path: "/v1/invoices", Access: Admin, Summary: "List invoices.", Response: "InvoiceList", Query: append(pg, "customer", "subscription", "status")}, s.listInvoices)
-	s.add(route{Method: "GET", Path: "/v1/invoices/:id", Access: Admin, Summary: "Read an invoice.", Response: "Invoice"}, s.getInvoice)
+	s.add(route{Method: "GET", Path: "/v1/invoices/:id", Access: Admin, Summary: "Read an invoice (finalized ones report late_events: usage stored after finalization, not billed).", Response: "Invoice"}, s.getInvoice)
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/recompute", Access: Admin, Summary: "Rebuild a draft from the events stored now.", Response: "Invoice"}, s.invoiceAction("recompute"))
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/finalize", Access: Admin, Summary: "Recompute, freeze and number a draft.", Response: "Invoice"}, s.invoiceAction("finalize"))
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/void", Access: Admin, Summary: "Void a draft or an unpaid invoice.", Response: "Invoice"}, s.invoiceAction("void"))
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/mark_paid", Access: Admin, Summary: "Record payment of a finalized invoice (paid outside Stripe).", Response: "Invoice"}, s.invoiceAction("mark_paid"))
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/mark_uncollectible", Access: Admin, Summary: "Give up collecting a finalized invoice.", Response: "Invoice"}, s.invoiceAction("mark_uncollectible"))
+	s.add(route{Method: "POST", Path: "/v1/subscriptions/:id/cancel", Access: Admin, Summary: "Cancel now, at period end or at a timestamp (prorate credits unused advance fees).", Request: "CancelRequest", Response: "SubscriptionChange"}, s.cancelSubscription)
+	s.add(route{Method: "POST", Path: "/v1/subscriptions/:id/change_plan", Access: Admin, Summary: "Move to another plan now or at period end.", Request: "ChangePlanRequest", Response: "SubscriptionChange"}, s.changePlan)
 
 	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
+
+	// Stripe.
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/sync", Access: Admin, Summary: "Create or update the invoice's Stripe copy (finalized in Stripe once finalized here); 409 stripe_disabled without STRIPE_API_KEY, 502 if Stripe fails.", Response: "Invoice"}, s.syncInvoice)
+	s.add(route{Method: "POST", Path: "/v1/webhooks/stripe", Access: Public, Summary: "Stripe invoice events (paid, voided, uncollectible, payment failed), authenticated by the Stripe-Signature header; answers {\"received\": true}."}, s.stripeWebhook)
 }

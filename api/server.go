@@ -8,9 +8,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/invoicing"
+	"github.com/tallyhq/tally/invoicing/stripesync"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
@@ -23,6 +25,9 @@ type Config struct {
 	RootKey string
 	// BodyLimit caps request bodies (echo size syntax, default "8M").
 	BodyLimit string
+	// RateLimit is requests per second per API key (bursts of twice as
+	// many); 0 turns limiting off.
+	RateLimit float64
 }
 
 // Services are the domain packages the API calls.
@@ -33,7 +38,9 @@ type Services struct {
 	Meters    *meters.Service
 	Plans     *plans.Service
 	Customers *customers.Service
+	Credits   *credits.Service
 	Invoicing *invoicing.Service
+	Stripe    *stripesync.Syncer
 }
 
 // Server is the HTTP API.
@@ -62,6 +69,8 @@ func New(svc *Services, cfg Config, log *slog.Logger) *Server {
 	e.Use(s.recoverer)
 	e.Use(s.logAndMeasure)
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(s.rateLimit())
+	e.Use(checkURL)
 	s.register()
 	return s
 }

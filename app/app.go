@@ -11,9 +11,12 @@ import (
 	"strings"
 
 	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/invoicing"
+	"github.com/tallyhq/tally/invoicing/stripesync"
+	"github.com/tallyhq/tally/jobs"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/migrations"
 	"github.com/tallyhq/tally/plans"
@@ -48,6 +51,10 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	if log == nil {
 		log = NewLogger(cfg.LogLevel)
 	}
+	stripeCfg, err := stripesync.ConfigFromEnv()
+	if err != nil {
+		return nil, err
+	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -63,9 +70,13 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	ms := meters.NewService(db, clock)
 	ps := plans.NewService(db, clock, ms)
 	cs := customers.NewService(db, clock, ps)
+	cr := credits.NewService(db, clock)
 	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Invoicing: invoicing.NewService(db, clock, cs, ms, log)}
-	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit}, log)
+		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log)}
+	// Stripe (STRIPE_API_KEY, STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET, …):
+	// without a key the Syncer is disabled and invoices stay unsynced.
+	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, stripeCfg, log)
+	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
 }
 
@@ -82,6 +93,14 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("tally listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(a.DB.Dialect)),
 		slog.Bool("scheduler", a.Config.Scheduler))
+	if a.Config.Scheduler {
+		j := a.Jobs()
+		if err := j.Start(); err != nil {
+			_ = srv.Close()
+			return err
+		}
+		defer j.Stop()
+	}
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
@@ -100,6 +119,15 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		return err
 	}
 	return nil
+}
+
+// Jobs returns the background jobs wired to this app.
+func (a *App) Jobs() *jobs.Jobs {
+	var stripe jobs.StripeSyncer
+	if a.Services.Stripe != nil {
+		stripe = a.Services.Stripe
+	}
+	return jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
 }
 
 // Close stops background work and releases the database.

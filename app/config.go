@@ -2,7 +2,10 @@ package app
 
 import (
 	"fmt"
+
+	"github.com/tallyhq/tally/jobs"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -17,6 +20,8 @@ type Config struct {
 	LogLevel        string        // TALLY_LOG_LEVEL debug|info|warn|error, default info
 	BodyLimit       string        // TALLY_BODY_LIMIT, default 8M
 	ShutdownTimeout time.Duration // TALLY_SHUTDOWN_TIMEOUT, default 20s
+	RateLimit       float64       // TALLY_RATE_LIMIT requests/second per key, default 500; 0 = off
+	Jobs            jobs.Config   // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_FINALIZE_GRACE
 }
 
 // FromEnv reads the settings; unknown values are errors, not silent
@@ -37,6 +42,26 @@ func FromEnv() (Config, error) {
 		c.Scheduler = false
 	default:
 		return c, fmt.Errorf("TALLY_SCHEDULER must be on or off, got %q", os.Getenv("TALLY_SCHEDULER"))
+	}
+	c.Jobs = jobs.Config{InvoiceSchedule: os.Getenv("TALLY_INVOICE_SCHEDULE"), FinalizeSchedule: os.Getenv("TALLY_FINALIZE_SCHEDULE"),
+		StripeSyncSchedule: os.Getenv("TALLY_STRIPE_SYNC_SCHEDULE")}.Defaults()
+	if v := os.Getenv("TALLY_FINALIZE_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("TALLY_FINALIZE_GRACE: %w", err)
+		}
+		c.Jobs.FinalizeGrace = d
+	}
+	if err := c.Jobs.Validate(); err != nil {
+		return c, err
+	}
+	c.RateLimit = 500
+	if v := os.Getenv("TALLY_RATE_LIMIT"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r < 0 {
+			return c, fmt.Errorf("TALLY_RATE_LIMIT must be a number of requests per second (0 = off), got %q", v)
+		}
+		c.RateLimit = r
 	}
 	if v := os.Getenv("TALLY_SHUTDOWN_TIMEOUT"); v != "" {
 		d, err := time.ParseDuration(v)

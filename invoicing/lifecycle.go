@@ -52,6 +52,13 @@ func (s *Service) loadRow(tx *gorm.DB, tenantID, id string) (invoiceRow, error) 
 // Recompute rebuilds a draft's lines from the events stored now. Only
 // drafts change; anything else is a conflict.
 func (s *Service) Recompute(ctx context.Context, tenantID, id string) (Invoice, error) {
+	return s.refreshDraft(ctx, tenantID, id, "recomputed", func(*gorm.DB, Invoice) error { return nil })
+}
+
+// refreshDraft recomputes a draft's lines (reading outside any
+// transaction), then, in one transaction that re-checks under lock that it
+// is still a draft, writes them and runs then.
+func (s *Service) refreshDraft(ctx context.Context, tenantID, id, verb string, then func(tx *gorm.DB, fresh Invoice) error) (Invoice, error) {
 	fresh, err := s.fresh(ctx, tenantID, id)
 	if err != nil {
 		return Invoice{}, err
@@ -62,9 +69,12 @@ func (s *Service) Recompute(ctx context.Context, tenantID, id string) (Invoice, 
 			return err
 		}
 		if Status(r.Status) != Draft {
-			return domain.Conflict("invalid_state", "invoice %s is %s; only a draft can be recomputed", id, r.Status)
+			return domain.Conflict("invalid_state", "invoice %s is %s; only a draft can be %s", id, r.Status, verb)
 		}
-		return s.writeLines(tx, fresh)
+		if err := s.writeLines(tx, fresh); err != nil {
+			return err
+		}
+		return then(tx, fresh)
 	})
 	if err != nil {
 		return Invoice{}, err
@@ -145,21 +155,7 @@ func orEmpty(lines []Line, err error) ([]Line, error) {
 // increasing per tenant: the counter moves in the same transaction, so a
 // failed finalization gives its number back.
 func (s *Service) Finalize(ctx context.Context, tenantID, id string) (Invoice, error) {
-	fresh, err := s.fresh(ctx, tenantID, id)
-	if err != nil {
-		return Invoice{}, err
-	}
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		r, err := s.loadRow(tx, tenantID, id)
-		if err != nil {
-			return err
-		}
-		if Status(r.Status) != Draft {
-			return domain.Conflict("invalid_state", "invoice %s is %s; only a draft can be finalized", id, r.Status)
-		}
-		if err := s.writeLines(tx, fresh); err != nil {
-			return err
-		}
+	return s.refreshDraft(ctx, tenantID, id, "finalized", func(tx *gorm.DB, fresh Invoice) error {
 		var last []int64
 		if err := tx.Raw(`INSERT INTO invoice_counters (tenant_id, last) VALUES (?, 1)
 			ON CONFLICT (tenant_id) DO UPDATE SET last = invoice_counters.last + 1 RETURNING last`, tenantID).Scan(&last).Error; err != nil {
@@ -170,13 +166,16 @@ func (s *Service) Finalize(ctx context.Context, tenantID, id string) (Invoice, e
 		}
 		number := fmt.Sprintf("INV-%06d", last[0])
 		now := s.clock.Now()
+		// Prepaid credit pays what it can of the subtotal, in this same
+		// transaction (usage lines first: it covers the whole subtotal).
+		applied, err := s.credits.DrawTx(tx, tenantID, fresh.CustomerID, id, fresh.Currency, fresh.Subtotal, now)
+		if err != nil {
+			return err
+		}
 		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{
-			"status": string(Finalized), "number": number, "finalized_at": now, "updated_at": now}).Error
+			"status": string(Finalized), "number": number, "finalized_at": now, "updated_at": now,
+			"credits_applied": applied, "total": fresh.Subtotal.Sub(applied)}).Error
 	})
-	if err != nil {
-		return Invoice{}, err
-	}
-	return s.Get(ctx, tenantID, id)
 }
 
 // Transition moves an invoice to another status (void, paid,
@@ -194,6 +193,12 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 		}
 		if !allowed(from, to) {
 			return domain.Conflict("invalid_state", "invoice %s is %s; it cannot become %s", id, from, to)
+		}
+		if to == Void {
+			// A voided invoice gives back the credit it drew.
+			if err := s.credits.ReleaseTx(tx, id); err != nil {
+				return err
+			}
 		}
 		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"status": string(to), "updated_at": s.clock.Now()}).Error
 	})

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"sync"
 
+	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
@@ -16,6 +17,7 @@ type Service struct {
 	clock     domain.Clock
 	customers *customers.Service
 	usage     Usage
+	credits   *credits.Service
 	log       *slog.Logger
 
 	bgCtx    context.Context
@@ -25,12 +27,12 @@ type Service struct {
 
 // NewService returns a Service, and has customers draft the
 // subscription_start invoice of each new subscription.
-func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, log *slog.Logger) *Service {
+func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr *credits.Service, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, log: log, bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, bgCtx: ctx, bgCancel: cancel}
 	cs.SetOnSubscribe(s.OnSubscribe)
 	return s
 }

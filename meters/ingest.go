@@ -156,8 +156,8 @@ func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (eve
 	props, err := ParseProperties(in.Properties)
 	if err != nil {
 		p.Add("properties", "%s", err.Error())
-	} else if bytes.Contains(in.Properties, []byte(`\u0000`)) {
-		p.Add("properties", "must not contain NUL characters")
+	} else if err := checkStorable(in.Properties); err != nil {
+		p.Add("properties", "%s", err.Error())
 	}
 	if err == nil {
 		ev := Event{EventName: strings.TrimSpace(in.EventName), Properties: props}

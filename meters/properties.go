@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 )
@@ -107,4 +109,117 @@ func truncate(s string) string {
 		return s[:40] + "…"
 	}
 	return s
+}
+
+// Limits of a number in stored properties: PostgreSQL's numeric (which
+// jsonb uses) holds at most 131072 digits before the point and 16383 after;
+// both stores take the same events, so both refuse more.
+const (
+	maxIntegerDigits  = 131072
+	maxFractionDigits = 16383
+)
+
+// checkStorable reports what in raw properties no store can keep as sent
+// (PostgreSQL would refuse the whole batch): invalid UTF-8, NUL characters,
+// lone UTF-16 surrogate escapes, and numbers out of numeric's range.
+func checkStorable(raw []byte) error {
+	if !utf8.Valid(raw) {
+		return fmt.Errorf("must be valid UTF-8")
+	}
+	inString := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case inString && c == '"':
+			inString = false
+		case inString && c == '\\':
+			if i+1 < len(raw) && raw[i+1] == 'u' {
+				r, ok := hex4(raw, i+2)
+				switch {
+				case !ok:
+				case r == 0:
+					return fmt.Errorf("must not contain NUL characters")
+				case r >= 0xD800 && r <= 0xDBFF:
+					lo, ok := rune(0), false
+					if i+7 < len(raw) && raw[i+6] == '\\' && raw[i+7] == 'u' {
+						lo, ok = hex4(raw, i+8)
+					}
+					if !ok || lo < 0xDC00 || lo > 0xDFFF {
+						return fmt.Errorf("must not contain a lone UTF-16 surrogate (\\u%04x)", r)
+					}
+					i += 6
+				case r >= 0xDC00 && r <= 0xDFFF:
+					return fmt.Errorf("must not contain a lone UTF-16 surrogate (\\u%04x)", r)
+				}
+				i += 5
+			} else {
+				i++
+			}
+		case inString:
+		case c == '"':
+			inString = true
+		case c == '-' || (c >= '0' && c <= '9'):
+			j := i
+			for j < len(raw) && bytes.IndexByte([]byte("+-.0123456789eE"), raw[j]) >= 0 {
+				j++
+			}
+			if err := numberInRange(string(raw[i:j])); err != nil {
+				return err
+			}
+			i = j - 1
+		}
+	}
+	return nil
+}
+
+func hex4(b []byte, at int) (rune, bool) {
+	if at+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[at : at+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c-'a') + 10
+		case c >= 'A' && c <= 'F':
+			r |= rune(c-'A') + 10
+		default:
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// numberInRange checks a JSON number literal against numeric's limits
+// without expanding it (1e999999 stays cheap).
+func numberInRange(lit string) error {
+	mant, exp := lit, int64(0)
+	if k := strings.IndexAny(lit, "eE"); k >= 0 {
+		mant = lit[:k]
+		e, err := strconv.ParseInt(lit[k+1:], 10, 64)
+		if err != nil || e > 1<<40 || e < -(1<<40) {
+			return fmt.Errorf("holds the number %s, out of range", truncate(lit))
+		}
+		exp = e
+	}
+	mant = strings.TrimPrefix(mant, "-")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	digits := strings.TrimLeft(intPart+frac, "0")
+	if digits == "" { // zero: only the scale matters
+		if int64(len(frac))-exp > maxFractionDigits {
+			return fmt.Errorf("holds the number %s, out of range", truncate(lit))
+		}
+		return nil
+	}
+	// The value is digits × 10^(exp-len(frac)): its integer part has
+	// len(digits)+exp-len(frac) digits.
+	point := int64(len(digits)) + exp - int64(len(frac))
+	scale := int64(len(frac)) - exp
+	if point > maxIntegerDigits || scale > maxFractionDigits {
+		return fmt.Errorf("holds the number %s, out of range", truncate(lit))
+	}
+	return nil
 }
