@@ -1,6 +1,7 @@
 package api
 
 import (
+	"log/slog"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -99,6 +100,24 @@ func (s *Server) invoiceAction(action string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if action != "recompute" {
+			inv = s.pushToStripe(c, inv)
+		}
 		return s.writeInvoice(c, inv)
 	}
+}
+
+// pushToStripe syncs an invoice whose state changed to Stripe at once, when
+// Stripe is configured. A failure is logged and left to the Stripe sync job,
+// which retries: the change itself stands.
+func (s *Server) pushToStripe(c echo.Context, inv invoicing.Invoice) invoicing.Invoice {
+	if s.Stripe == nil || !s.Stripe.Enabled() {
+		return inv
+	}
+	synced, err := s.Stripe.Sync(c.Request().Context(), inv.TenantID, inv.ID)
+	if err != nil {
+		s.log.Warn("stripe sync after "+string(inv.Status)+" failed; the sync job retries", slog.String("invoice", inv.ID), slog.Any("error", err))
+		return inv
+	}
+	return synced
 }

@@ -87,6 +87,8 @@ func codeForStatus(status int) string {
 		return "unauthorized"
 	case http.StatusBadRequest:
 		return "malformed_request"
+	case http.StatusBadGateway:
+		return "stripe_error"
 	}
 	return "error"
 }

@@ -324,6 +324,27 @@ func (f *fakeStripe) route(method, path string, form url.Values) (int, any) {
 		}
 		inv["auto_advance"] = form.Get("auto_advance") == "true"
 		return 200, inv
+	case len(parts) == 4 && parts[1] == "invoices" && method == "POST" && (parts[3] == "void" || parts[3] == "pay" || parts[3] == "mark_uncollectible"):
+		inv := f.invoices[parts[2]]
+		if inv == nil {
+			return missing("invoice", parts[2])
+		}
+		want := map[string]string{"void": "void", "pay": "paid", "mark_uncollectible": "uncollectible"}[parts[3]]
+		if inv["status"] != "open" && !(parts[3] == "pay" && inv["status"] == "uncollectible") {
+			return bad("You can only " + parts[3] + " an open invoice; this one is " + fmt.Sprint(inv["status"]) + ".")
+		}
+		inv["status"] = want
+		return 200, inv
+	case len(parts) == 3 && parts[1] == "invoices" && method == "DELETE":
+		inv := f.invoices[parts[2]]
+		if inv == nil {
+			return missing("invoice", parts[2])
+		}
+		if inv["status"] != "draft" {
+			return bad("You can only delete draft invoices.")
+		}
+		delete(f.invoices, parts[2])
+		return 200, map[string]any{"id": parts[2], "object": "invoice", "deleted": true}
 	case method == "POST" && path == "/v1/invoiceitems":
 		inv := f.invoices[form.Get("invoice")]
 		switch {

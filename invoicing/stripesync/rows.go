@@ -17,6 +17,7 @@ type invoiceRow struct {
 	StripeInvoiceID *string
 	Pending         bool
 	FinalizedAt     *time.Time
+	SettledAt       *time.Time
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

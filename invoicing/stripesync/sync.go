@@ -136,7 +136,11 @@ func (s *Syncer) SyncPending(ctx context.Context) (int, error) {
 	if err := s.db.WithContext(ctx).Where("pending = ?", true).Order("invoice_id").Limit(100).Find(&pending).Error; err != nil {
 		return 0, fmt.Errorf("find pending stripe syncs: %w", err)
 	}
-	for _, p := range pending {
+	unsettled, err := s.unsettled(ctx, 100)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range append(pending, unsettled...) {
 		if !seen[p.InvoiceID] {
 			seen[p.InvoiceID] = true
 			refs = append(refs, ref{p.TenantID, p.InvoiceID})
@@ -168,9 +172,8 @@ func (s *Syncer) sync(ctx context.Context, inv invoicing.Invoice) error {
 	sent := inv.StripeInvoiceID != nil || (rec != nil && rec.StripeInvoiceID != nil)
 	switch {
 	case inv.Status != invoicing.Draft && inv.Status != invoicing.Finalized:
-		// Paid, void or uncollectible: Stripe's copy (if any) is settled by
-		// its own webhooks; nothing to send.
-		return s.setPending(ctx, rec, false)
+		// Paid, void or uncollectible: Stripe's copy (if any) follows.
+		return s.settle(ctx, inv, rec)
 	case inv.Total.IsZero() && !sent:
 		// Recorded in Tally, never sent to Stripe. (One already sent is
 		// kept in step instead: its items follow the lines and it is
