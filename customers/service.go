@@ -308,13 +308,9 @@ func (s *Service) decorate(ctx context.Context, tenantID string, rows []subscrip
 	for _, c := range custs {
 		ext[c.ID] = c.ExternalID
 	}
-	var planKeys []struct{ ID, Key string }
-	if err := s.db.WithContext(ctx).Table("plans").Select("id, key").Where("tenant_id = ? AND id IN ?", tenantID, keys(planIDs)).Scan(&planKeys).Error; err != nil {
-		return nil, fmt.Errorf("load plan keys: %w", err)
-	}
-	pk := map[string]string{}
-	for _, p := range planKeys {
-		pk[p.ID] = p.Key
+	pk, err := s.plans.KeysByIDs(ctx, tenantID, keys(planIDs))
+	if err != nil {
+		return nil, err
 	}
 	out := make([]Subscription, len(rows))
 	for i, r := range rows {

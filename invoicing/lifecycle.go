@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/store"
 	"gorm.io/gorm"
 )
 
@@ -37,11 +38,11 @@ func allowed(from, to Status) bool {
 func (s *Service) loadRow(tx *gorm.DB, tenantID, id string) (invoiceRow, error) {
 	var r invoiceRow
 	q := tx.Where("tenant_id = ? AND id = ?", tenantID, id)
-	if s.db.Dialect == "postgres" {
+	if s.db.Dialect == store.Postgres {
 		q = q.Clauses(lockForUpdate())
 	}
 	if err := q.Take(&r).Error; err != nil {
-		if err == gorm.ErrRecordNotFound {
+		if store.IsNotFound(err) {
 			return r, domain.NotFound("invoice", id)
 		}
 		return r, fmt.Errorf("read invoice: %w", err)

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"gorm.io/gorm"
+	"github.com/tallyhq/tally/store"
 )
 
 // Quantity aggregates the meter's events of one customer (by external_id)
@@ -29,7 +29,7 @@ func (s *Service) Quantity(ctx context.Context, tenantID string, m Meter, custom
 		switch {
 		case err == nil:
 			return s.fromRollups(ctx, tenantID, m, customer, extra, sr.ID, start, end)
-		case err != gorm.ErrRecordNotFound:
+		case !store.IsNotFound(err):
 			return decimal.Zero, fmt.Errorf("find rollup series: %w", err)
 		}
 	}

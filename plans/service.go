@@ -281,3 +281,16 @@ func (s *Service) Archive(ctx context.Context, tenantID, id string) (Plan, error
 	}
 	return s.Get(ctx, tenantID, id)
 }
+
+// KeysByIDs maps plan ids to their keys (archived plans included).
+func (s *Service) KeysByIDs(ctx context.Context, tenantID string, ids []string) (map[string]string, error) {
+	var rows []planRow
+	if err := s.db.WithContext(ctx).Select("id, key").Where("tenant_id = ? AND id IN ?", tenantID, ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("plan keys: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = r.Key
+	}
+	return out, nil
+}
