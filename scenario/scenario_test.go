@@ -11,8 +11,9 @@ import (
 	"github.com/tallyhq/tally/scenario"
 )
 
-// TestSharedScenarios plays every file of shared/spec/scenarios on a fresh
-// server of each store; every expectation must hold.
+// TestSharedScenarios plays every file of shared/spec/scenarios, and ours
+// in testdata/, on a fresh server of each store; every expectation must
+// hold.
 func TestSharedScenarios(t *testing.T) {
 	dir, err := scenario.SharedDir()
 	if err != nil {
@@ -25,6 +26,12 @@ func TestSharedScenarios(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("no scenario files in %s", dir)
 	}
+	// Our own cases, in the same form, worked out by hand in their "about".
+	own, err := scenario.Files("testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, own...)
 	apptest.Each(t, time.Now(), func(t *testing.T, s *apptest.Server) {
 		for _, path := range files {
 			f, err := scenario.Load(path)
