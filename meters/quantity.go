@@ -3,7 +3,6 @@ package meters
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/store"
@@ -12,10 +11,10 @@ import (
 // Quantity aggregates the meter's events of one customer (by external_id)
 // over the window, narrowed by extra filters (a price's).
 //
-// count, sum, max and latest read the hourly rollups of the (meter, filters)
-// series for every whole UTC hour of the window and raw events only for the
-// partial hours at its two ends, so a month of millions of events costs a
-// few hundred rollup rows. Without a series (no price created it), and for
+// count, sum, max and latest read the rollups of the (meter, filters)
+// series: hourly rows for the whole UTC hours of the window, minute rows
+// for the whole minutes at its ends, raw events only for the partial
+// minutes, so a month of millions of events costs a few hundred rows. Without a series (no price created it), and for
 // unique_count and unit_days, the window's raw events are read through the
 // (tenant, customer, event_name, ts) index.
 func (s *Service) Quantity(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, w Window) (decimal.Decimal, error) {
@@ -47,33 +46,25 @@ func (s *Service) Quantity(ctx context.Context, tenantID string, m Meter, custom
 	return Aggregate(m, extra, events, prior, w), nil
 }
 
-// fromRollups adds the rollup rows of the whole hours in [start, end) to
-// the raw events of the partial hours at both ends.
+// fromRollups aggregates [start, end) from the series' rollups: hourly
+// rows for its whole hours, minute rows for the whole minutes at its ends,
+// raw events only for the partial minutes (see cover).
 func (s *Service) fromRollups(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, seriesID string, start, end int64) (decimal.Decimal, error) {
-	hour := time.Hour.Microseconds()
-	first := hourOf(start)
-	if first < start {
-		first += hour
-	}
-	last := hourOf(end) // rollups cover [first, last)
 	var total partial
-	if first < last {
-		var rows []rollupRow
-		if err := s.db.WithContext(ctx).Where("series_id = ? AND customer = ? AND bucket >= ? AND bucket < ?", seriesID, customer, first, last).
-			Find(&rows).Error; err != nil {
-			return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
-		}
-		for _, r := range rows {
-			total.merge(r.partial())
-		}
-	} else {
-		first, last = end, end // the window lies within one hour: all raw
-	}
-	for _, edge := range [][2]int64{{start, first}, {last, end}} {
-		if edge[0] >= edge[1] {
+	for _, seg := range cover(start, end, 0) {
+		if seg.grain >= 0 {
+			var rows []rollupRow
+			if err := s.db.WithContext(ctx).Table(grains[seg.grain].table).
+				Where("series_id = ? AND customer = ? AND bucket >= ? AND bucket < ?", seriesID, customer, seg.start, seg.end).
+				Find(&rows).Error; err != nil {
+				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
+			}
+			for _, r := range rows {
+				total.merge(r.partial())
+			}
 			continue
 		}
-		events, err := s.rawEvents(ctx, tenantID, m, customer, edge[0], edge[1])
+		events, err := s.rawEvents(ctx, tenantID, m, customer, seg.start, seg.end)
 		if err != nil {
 			return decimal.Zero, err
 		}

@@ -133,6 +133,7 @@ func backfill(tx *gorm.DB, dialect store.Dialect, s series) error {
 }
 
 type rollupKey struct {
+	grain    int
 	series   string
 	customer string
 	bucket   int64
@@ -154,13 +155,15 @@ func (d deltas) add(s series, r eventRow) {
 		}
 		v = &x
 	}
-	k := rollupKey{s.id, r.Customer, hourOf(r.Ts)}
-	p := d[k]
-	if p == nil {
-		p = &partial{}
-		d[k] = p
+	for g, gr := range grains {
+		k := rollupKey{g, s.id, r.Customer, floorTo(r.Ts, gr.size)}
+		p := d[k]
+		if p == nil {
+			p = &partial{}
+			d[k] = p
+		}
+		p.add(r.Ts, r.ID, v)
 	}
-	p.add(r.Ts, r.ID, v)
 }
 
 // sortedKeys orders keys so that concurrent transactions lock rows in the
@@ -172,6 +175,9 @@ func (d deltas) sortedKeys() []rollupKey {
 	}
 	sort.Slice(keys, func(i, j int) bool {
 		a, b := keys[i], keys[j]
+		if a.grain != b.grain {
+			return a.grain < b.grain
+		}
 		if a.series != b.series {
 			return a.series < b.series
 		}
@@ -198,16 +204,35 @@ func toRollupRow(k rollupKey, p partial) rollupRow {
 	return r
 }
 
-// apply writes the deltas. Postgres merges in SQL with exact numeric
-// arithmetic; SQLite (whose arithmetic on TEXT would go through floating
-// point) reads the rows and merges them in Go, safe under its single writer.
+// apply writes the deltas, grain by grain. Postgres merges in SQL with
+// exact numeric arithmetic; SQLite (whose arithmetic on TEXT would go
+// through floating point) reads the rows and merges them in Go, safe under
+// its single writer.
 func (d deltas) apply(tx *gorm.DB, dialect store.Dialect) error {
 	if len(d) == 0 {
 		return nil
 	}
 	keys := d.sortedKeys()
+	for g := range grains {
+		var mine []rollupKey
+		for _, k := range keys {
+			if k.grain == g {
+				mine = append(mine, k)
+			}
+		}
+		if err := d.applyGrain(tx, dialect, grains[g].table, mine); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d deltas) applyGrain(tx *gorm.DB, dialect store.Dialect, table string, keys []rollupKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
 	if dialect == store.SQLite {
-		if err := d.mergeStored(tx, keys); err != nil {
+		if err := d.mergeStored(tx, table, keys); err != nil {
 			return err
 		}
 	}
@@ -216,7 +241,7 @@ func (d deltas) apply(tx *gorm.DB, dialect store.Dialect) error {
 		end := min(start+chunk, len(keys))
 		var sb strings.Builder
 		args := make([]any, 0, (end-start)*9)
-		sb.WriteString("INSERT INTO usage_rollups (series_id, customer, bucket, event_count, sum_value, max_value, latest_ts, latest_id, latest_value) VALUES ")
+		sb.WriteString("INSERT INTO " + table + " (series_id, customer, bucket, event_count, sum_value, max_value, latest_ts, latest_id, latest_value) VALUES ")
 		for i, k := range keys[start:end] {
 			if i > 0 {
 				sb.WriteString(",")
@@ -227,12 +252,13 @@ func (d deltas) apply(tx *gorm.DB, dialect store.Dialect) error {
 		}
 		sb.WriteString(" ON CONFLICT (series_id, customer, bucket) DO UPDATE SET ")
 		if dialect == store.Postgres {
-			sb.WriteString(`event_count = usage_rollups.event_count + excluded.event_count,
-				sum_value = usage_rollups.sum_value + excluded.sum_value,
-				max_value = CASE WHEN usage_rollups.max_value IS NULL OR excluded.max_value > usage_rollups.max_value THEN excluded.max_value ELSE usage_rollups.max_value END,
-				latest_value = CASE WHEN usage_rollups.latest_ts IS NULL OR (excluded.latest_ts, excluded.latest_id) > (usage_rollups.latest_ts, usage_rollups.latest_id) THEN excluded.latest_value ELSE usage_rollups.latest_value END,
-				latest_id = CASE WHEN usage_rollups.latest_ts IS NULL OR (excluded.latest_ts, excluded.latest_id) > (usage_rollups.latest_ts, usage_rollups.latest_id) THEN excluded.latest_id ELSE usage_rollups.latest_id END,
-				latest_ts = CASE WHEN usage_rollups.latest_ts IS NULL OR (excluded.latest_ts, excluded.latest_id) > (usage_rollups.latest_ts, usage_rollups.latest_id) THEN excluded.latest_ts ELSE usage_rollups.latest_ts END`)
+			newer := "(R.latest_ts IS NULL OR (excluded.latest_ts, excluded.latest_id) > (R.latest_ts, R.latest_id))"
+			sb.WriteString(strings.ReplaceAll(`event_count = R.event_count + excluded.event_count,
+				sum_value = R.sum_value + excluded.sum_value,
+				max_value = CASE WHEN R.max_value IS NULL OR excluded.max_value > R.max_value THEN excluded.max_value ELSE R.max_value END,
+				latest_value = CASE WHEN `+newer+` THEN excluded.latest_value ELSE R.latest_value END,
+				latest_id = CASE WHEN `+newer+` THEN excluded.latest_id ELSE R.latest_id END,
+				latest_ts = CASE WHEN `+newer+` THEN excluded.latest_ts ELSE R.latest_ts END`, "R.", table+"."))
 		} else {
 			sb.WriteString(`event_count = excluded.event_count, sum_value = excluded.sum_value, max_value = excluded.max_value,
 				latest_ts = excluded.latest_ts, latest_id = excluded.latest_id, latest_value = excluded.latest_value`)
@@ -244,23 +270,25 @@ func (d deltas) apply(tx *gorm.DB, dialect store.Dialect) error {
 	return nil
 }
 
-// mergeStored folds the stored rows of the keys into the deltas (SQLite).
-func (d deltas) mergeStored(tx *gorm.DB, keys []rollupKey) error {
+// mergeStored folds the stored rows of the keys (all of one grain) into
+// the deltas (SQLite).
+func (d deltas) mergeStored(tx *gorm.DB, table string, keys []rollupKey) error {
 	type group struct{ series, customer string }
 	buckets := map[group][]int64{}
 	for _, k := range keys {
 		g := group{k.series, k.customer}
 		buckets[g] = append(buckets[g], k.bucket)
 	}
+	grain := keys[0].grain
 	for g, bs := range buckets {
 		for start := 0; start < len(bs); start += 500 {
 			end := min(start+500, len(bs))
 			var rows []rollupRow
-			if err := tx.Where("series_id = ? AND customer = ? AND bucket IN ?", g.series, g.customer, bs[start:end]).Find(&rows).Error; err != nil {
+			if err := tx.Table(table).Where("series_id = ? AND customer = ? AND bucket IN ?", g.series, g.customer, bs[start:end]).Find(&rows).Error; err != nil {
 				return fmt.Errorf("read rollups: %w", err)
 			}
 			for _, r := range rows {
-				d[rollupKey{r.SeriesID, r.Customer, r.Bucket}].merge(r.partial())
+				d[rollupKey{grain, r.SeriesID, r.Customer, r.Bucket}].merge(r.partial())
 			}
 		}
 	}

@@ -124,6 +124,8 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 			{Period: domain.Period{Start: start, End: start.AddDate(0, 1, 0)}},
 			{Period: domain.Period{Start: start.Add(90 * time.Minute), End: start.Add(10*24*time.Hour + 30*time.Minute)}},
 			{Period: domain.Period{Start: start.Add(5*time.Hour + 10*time.Minute), End: start.Add(5*time.Hour + 50*time.Minute)}},
+			{Period: domain.Period{Start: start.Add(89*time.Minute + 30*time.Second), End: start.Add(7*24*time.Hour + 17*time.Minute + 2*time.Second + 500*time.Millisecond)}},
+			{Period: domain.Period{Start: start.Add(5*time.Hour + 10*time.Minute + 1*time.Second), End: start.Add(5*time.Hour + 10*time.Minute + 59*time.Second)}},
 			{Period: domain.Period{Start: start, End: start.AddDate(0, 1, 0)}, Until: start.Add(7*24*time.Hour + 17*time.Minute + 3*time.Second)},
 		}
 		for _, m := range ms {
