@@ -121,16 +121,31 @@ func toPeriodJSON(p domain.Period) *periodJSON {
 }
 
 func (s *Server) subscriptionJSON(c echo.Context, sub customers.Subscription) (subscriptionJSON, error) {
-	now := s.Clock.Now()
-	out := subscriptionJSON{ID: sub.ID, Customer: sub.CustomerExternalID, CustomerID: sub.CustomerID, Plan: sub.PlanKey, PlanID: sub.PlanID,
-		Status: string(sub.StatusAt(now)), StartAt: fmtTime(sub.StartAt), BillingCycle: string(sub.BillingCycle), TrialDays: sub.TrialDays,
-		TrialEnd: fmtTimePtr(sub.TrialEnd), EndsAt: fmtTimePtr(sub.EndsAt), CanceledAt: fmtTimePtr(sub.CanceledAt), CreatedAt: fmtTime(sub.CreatedAt)}
-	sc, err := s.Customers.Load(c.Request().Context(), tenantOf(c), sub.ID)
+	list, err := s.subscriptionsJSON(c, []customers.Subscription{sub})
 	if err != nil {
-		return out, err
+		return subscriptionJSON{}, err
 	}
-	if p, ok := sc.PeriodAt(now); ok {
-		out.CurrentPeriod = toPeriodJSON(p)
+	return list[0], nil
+}
+
+// subscriptionsJSON renders subscriptions with their status and current
+// period, reading each customer and plan once.
+func (s *Server) subscriptionsJSON(c echo.Context, subs []customers.Subscription) ([]subscriptionJSON, error) {
+	scs, err := s.Customers.Contexts(c.Request().Context(), tenantOf(c), subs)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now()
+	out := make([]subscriptionJSON, len(scs))
+	for i, sc := range scs {
+		sub := sc.Subscription
+		j := subscriptionJSON{ID: sub.ID, Customer: sub.CustomerExternalID, CustomerID: sub.CustomerID, Plan: sub.PlanKey, PlanID: sub.PlanID,
+			Status: string(sub.StatusAt(now)), StartAt: fmtTime(sub.StartAt), BillingCycle: string(sub.BillingCycle), TrialDays: sub.TrialDays,
+			TrialEnd: fmtTimePtr(sub.TrialEnd), EndsAt: fmtTimePtr(sub.EndsAt), CanceledAt: fmtTimePtr(sub.CanceledAt), CreatedAt: fmtTime(sub.CreatedAt)}
+		if p, ok := sc.PeriodAt(now); ok {
+			j.CurrentPeriod = toPeriodJSON(p)
+		}
+		out[i] = j
 	}
 	return out, nil
 }
@@ -181,11 +196,9 @@ func (s *Server) listSubscriptions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := listBody[subscriptionJSON]{Data: make([]subscriptionJSON, len(l.Data)), NextCursor: cursorPtr(l.NextCursor)}
-	for i, sub := range l.Data {
-		if out.Data[i], err = s.subscriptionJSON(c, sub); err != nil {
-			return err
-		}
+	data, err := s.subscriptionsJSON(c, l.Data)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(http.StatusOK, listBody[subscriptionJSON]{Data: data, NextCursor: cursorPtr(l.NextCursor)})
 }

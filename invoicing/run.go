@@ -131,8 +131,15 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			break
 		}
 		run.Subscriptions += len(page.Data)
-		for _, sub := range page.Data {
-			created, existing, err := s.invoiceSubscription(ctx, run.TenantID, sub.ID, run.AsOf, run.ID)
+		scs, err := s.customers.Contexts(ctx, run.TenantID, page.Data)
+		if err != nil {
+			run.Status = RunFailed
+			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
+			break
+		}
+		for _, sc := range scs {
+			sub := sc.Subscription
+			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID)
 			run.Processed++
 			run.InvoicesCreated += created
 			run.InvoicesExisting += existing
@@ -161,12 +168,8 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 
 // invoiceSubscription drafts the missing invoices of one subscription up to
 // asOf and counts what it created and what already existed.
-func (s *Service) invoiceSubscription(ctx context.Context, tenantID, subscriptionID string, asOf time.Time, runID string) (created, existing int, err error) {
-	sc, err := s.customers.Load(ctx, tenantID, subscriptionID)
-	if err != nil {
-		return 0, 0, err
-	}
-	have, err := s.existing(ctx, tenantID, subscriptionID)
+func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context, asOf time.Time, runID string) (created, existing int, err error) {
+	have, err := s.existing(ctx, sc.Subscription.TenantID, sc.Subscription.ID)
 	if err != nil {
 		return 0, 0, err
 	}
