@@ -302,4 +302,3 @@ func listOf[S, T any](l domain.List[S], conv func(S) T) listBody[T] {
 	}
 	return listBody[T]{Data: out, NextCursor: cursorPtr(l.NextCursor)}
 }
-
