@@ -132,3 +132,125 @@ func TestTwoServerProcessesOnOnePostgresDraftEachInvoiceOnce(t *testing.T) {
 		t.Errorf("%d invoices, want 60 (15 subscriptions × January–April)", len(data))
 	}
 }
+
+// TestARunKilledWithItsServerIsFinishedByTheNextServer kills a server
+// process (SIGKILL, no shutdown) while its invoice run works, then runs
+// again on a new process: every period has exactly one invoice.
+func TestARunKilledWithItsServerIsFinishedByTheNextServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			url := storetest.URL(t, d)
+			bin := filepath.Join(t.TempDir(), "tally")
+			if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+				t.Fatalf("build: %v\n%s", err, out)
+			}
+			env := []string{"TALLY_DATABASE_URL=" + url, "TALLY_ROOT_KEY=root"}
+			first, kill := startKillable(t, bin, env...)
+			_, tenant := call(t, "POST", first+"/v1/tenants", "root", `{"name":"killed"}`)
+			key, _ := tenant["api_key"].(string)
+			call(t, "POST", first+"/v1/plans", key, `{"key":"p","currency":"USD","interval":"month","prices":[{"key":"base","type":"fixed","model":"flat","amount":"5","cadence":"arrear"}]}`)
+			const subs = 60
+			for i := 0; i < subs; i++ {
+				call(t, "POST", first+"/v1/customers", key, fmt.Sprintf(`{"external_id":"c%d","currency":"USD"}`, i))
+				call(t, "POST", first+"/v1/subscriptions", key, fmt.Sprintf(`{"customer":"c%d","plan":"p","start_at":"2025-01-01T00:00:00Z"}`, i))
+			}
+			go func() { // dies with its server; its answer does not matter
+				req, _ := http.NewRequest("POST", first+"/v1/invoice_runs", strings.NewReader(`{"as_of":"2026-01-01T00:00:00Z","wait":true}`))
+				req.Header.Set("Authorization", "Bearer "+key)
+				if res, err := http.DefaultClient.Do(req); err == nil {
+					res.Body.Close()
+				}
+			}()
+			// Kill as soon as the run has drafted something.
+			deadline := time.Now().Add(20 * time.Second)
+			for time.Now().Before(deadline) {
+				if _, page := call(t, "GET", first+"/v1/invoices?limit=1", key, ""); page != nil && len(page["data"].([]any)) > 0 {
+					break
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			kill()
+			second := startServer(t, bin, env...)
+			st, run := call(t, "POST", second+"/v1/invoice_runs", key, `{"as_of":"2026-01-01T00:00:00Z","wait":true}`)
+			if st != 201 || run["status"] != "completed" {
+				t.Fatalf("the second run: %d %v", st, run)
+			}
+			created, existing := run["invoices_created"].(float64), run["invoices_existing"].(float64)
+			t.Logf("after the kill the next run created %v and found %v", created, existing)
+			if created == 0 || existing == 0 {
+				t.Errorf("the kill did not land mid-run (created %v, existing %v)", created, existing)
+			}
+			if created+existing != subs*12 {
+				t.Errorf("created %v + existing %v, want %d periods", created, existing, subs*12)
+			}
+			seen := map[string]bool{}
+			cursor := ""
+			for {
+				_, page := call(t, "GET", second+"/v1/invoices?limit=500"+cursor, key, "")
+				for _, x := range page["data"].([]any) {
+					inv := x.(map[string]any)
+					k := fmt.Sprint(inv["subscription_id"], inv["period_start"])
+					if seen[k] {
+						t.Errorf("two invoices for %s", k)
+					}
+					seen[k] = true
+				}
+				next, _ := page["next_cursor"].(string)
+				if next == "" {
+					break
+				}
+				cursor = "&cursor=" + next
+			}
+			if len(seen) != subs*12 {
+				t.Errorf("%d invoices, want %d", len(seen), subs*12)
+			}
+		})
+	}
+}
+
+// startKillable starts a server and returns its URL and a function that
+// kills it with SIGKILL.
+func startKillable(t *testing.T, bin string, env ...string) (string, func()) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), append([]string{"TALLY_ADDR=127.0.0.1:0", "TALLY_SCHEDULER=off", "TALLY_LOG_LEVEL=info"}, env...)...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	killed := false
+	kill := func() {
+		if !killed {
+			killed = true
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	}
+	t.Cleanup(kill)
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			var line struct {
+				Msg  string `json:"msg"`
+				Addr string `json:"addr"`
+			}
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "tally listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	select {
+	case a := <-addr:
+		return "http://" + a, kill
+	case <-time.After(30 * time.Second):
+		t.Fatal("the server did not start")
+	}
+	return "", kill
+}
