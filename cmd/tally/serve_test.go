@@ -19,18 +19,21 @@ import (
 	"github.com/tallyhq/tally/store/storetest"
 )
 
-// startServer runs the tally binary with `serve` and returns its base URL.
+// buildTally builds this command into a temp folder.
+func buildTally(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "tally")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startServer runs the tally binary with `serve` and returns its base URL;
+// at cleanup it is stopped with SIGTERM (gracefully).
 func startServer(t *testing.T, bin string, env ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), append([]string{"TALLY_ADDR=127.0.0.1:0", "TALLY_SCHEDULER=off", "TALLY_LOG_LEVEL=info"}, env...)...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, url := launch(t, bin, env...)
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
@@ -41,6 +44,38 @@ func startServer(t *testing.T, bin string, env ...string) string {
 			_ = cmd.Process.Kill()
 		}
 	})
+	return url
+}
+
+// startKillable starts a server and returns its URL and a function that
+// kills it with SIGKILL (also run at cleanup).
+func startKillable(t *testing.T, bin string, env ...string) (string, func()) {
+	t.Helper()
+	cmd, url := launch(t, bin, env...)
+	var once sync.Once
+	kill := func() {
+		once.Do(func() {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		})
+	}
+	t.Cleanup(kill)
+	return url, kill
+}
+
+// launch starts `tally serve` on a free port and waits for its "tally
+// listening" log line to learn the address.
+func launch(t *testing.T, bin string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), append([]string{"TALLY_ADDR=127.0.0.1:0", "TALLY_SCHEDULER=off", "TALLY_LOG_LEVEL=info"}, env...)...)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -56,11 +91,12 @@ func startServer(t *testing.T, bin string, env ...string) string {
 	}()
 	select {
 	case a := <-addr:
-		return "http://" + a
+		return cmd, "http://" + a
 	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
 		t.Fatal("the server did not start")
 	}
-	return ""
+	return cmd, ""
 }
 
 func call(t *testing.T, method, url, key, body string) (int, map[string]any) {
@@ -87,10 +123,7 @@ func TestTwoServerProcessesOnOnePostgresDraftEachInvoiceOnce(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	url := storetest.URL(t, store.Postgres)
-	bin := filepath.Join(t.TempDir(), "tally")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildTally(t)
 	env := []string{"TALLY_DATABASE_URL=" + url, "TALLY_ROOT_KEY=root"}
 	a := startServer(t, bin, env...)
 	b := startServer(t, bin, env...)
@@ -143,10 +176,7 @@ func TestARunKilledWithItsServerIsFinishedByTheNextServer(t *testing.T) {
 	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
 		t.Run(string(d), func(t *testing.T) {
 			url := storetest.URL(t, d)
-			bin := filepath.Join(t.TempDir(), "tally")
-			if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-				t.Fatalf("build: %v\n%s", err, out)
-			}
+			bin := buildTally(t)
 			env := []string{"TALLY_DATABASE_URL=" + url, "TALLY_ROOT_KEY=root"}
 			first, kill := startKillable(t, bin, env...)
 			_, tenant := call(t, "POST", first+"/v1/tenants", "root", `{"name":"killed"}`)
@@ -209,48 +239,4 @@ func TestARunKilledWithItsServerIsFinishedByTheNextServer(t *testing.T) {
 			}
 		})
 	}
-}
-
-// startKillable starts a server and returns its URL and a function that
-// kills it with SIGKILL.
-func startKillable(t *testing.T, bin string, env ...string) (string, func()) {
-	t.Helper()
-	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), append([]string{"TALLY_ADDR=127.0.0.1:0", "TALLY_SCHEDULER=off", "TALLY_LOG_LEVEL=info"}, env...)...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	killed := false
-	kill := func() {
-		if !killed {
-			killed = true
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-	}
-	t.Cleanup(kill)
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var line struct {
-				Msg  string `json:"msg"`
-				Addr string `json:"addr"`
-			}
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "tally listening" {
-				addr <- line.Addr
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a, kill
-	case <-time.After(30 * time.Second):
-		t.Fatal("the server did not start")
-	}
-	return "", kill
 }
