@@ -159,13 +159,13 @@ func (s *Service) issueEnd(ctx context.Context, tenantID, subscriptionID string)
 	if _, _, err := s.endInvoice(ctx, c, now, have, ""); err != nil {
 		return nil, err
 	}
-	last, ok := c.cyc.PeriodAt(sub.EndsAt.Add(-time.Microsecond))
-	if !ok || last.End.Equal(*sub.EndsAt) {
+	cutP, ok := c.cutPeriod()
+	if !ok {
 		return nil, nil
 	}
 	var id string
 	if err := s.db.WithContext(ctx).Table("invoices").Select("id").Where("tenant_id = ? AND subscription_id = ? AND billing_reason = ? AND period_start = ?",
-		tenantID, subscriptionID, string(sub.EndReason), micros(last.Start)).Scan(&id).Error; err != nil || id == "" {
+		tenantID, subscriptionID, string(sub.EndReason), micros(cutP.Start)).Scan(&id).Error; err != nil || id == "" {
 		return nil, err
 	}
 	inv, err := s.Get(ctx, tenantID, id)

@@ -134,6 +134,20 @@ func (s *Service) planChangeLines(ctx context.Context, c *composer, p domain.Per
 	return append(lines, opening...), nil
 }
 
+// cutPeriod is the last period cut short by the subscription's end,
+// [its start, end); false when there is no end or it falls on a boundary.
+func (c *composer) cutPeriod() (domain.Period, bool) {
+	end := c.sc.Subscription.EndsAt
+	if end == nil {
+		return domain.Period{}, false
+	}
+	last, ok := c.cyc.PeriodAt(end.Add(-time.Microsecond))
+	if !ok || last.End.Equal(*end) {
+		return domain.Period{}, false
+	}
+	return domain.Period{Start: last.Start, End: *end}, true
+}
+
 // endInvoice drafts the invoice closing a subscription's cut last period,
 // if its end lies inside a period and has passed by asOf.
 func (s *Service) endInvoice(ctx context.Context, c *composer, asOf time.Time, have map[key]bool, runID string) (created, existing int, err error) {
@@ -141,11 +155,10 @@ func (s *Service) endInvoice(ctx context.Context, c *composer, asOf time.Time, h
 	if sub.EndsAt == nil || sub.EndsAt.After(asOf) || sub.EndReason == "" {
 		return 0, 0, nil
 	}
-	last, ok := c.cyc.PeriodAt(sub.EndsAt.Add(-time.Microsecond))
-	if !ok || last.End.Equal(*sub.EndsAt) {
+	cutP, ok := c.cutPeriod()
+	if !ok {
 		return 0, 0, nil // ended on a boundary: the cycle invoice closes it
 	}
-	cutP := domain.Period{Start: last.Start, End: *sub.EndsAt}
 	reason := Reason(sub.EndReason)
 	if have[key{reason, micros(cutP.Start)}] {
 		return 0, 1, nil
