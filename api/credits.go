@@ -72,7 +72,7 @@ func (s *Server) listGrants(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	now := s.Clock.Now()
+	now := s.Clock.Now(c.Request().Context())
 	out := grantListJSON{Data: make([]grantJSON, len(grants)), Currency: string(cu.Currency)}
 	balance := decimal.Zero
 	for i, g := range grants {

@@ -135,7 +135,7 @@ func (s *Server) subscriptionsJSON(c echo.Context, subs []customers.Subscription
 	if err != nil {
 		return nil, err
 	}
-	now := s.Clock.Now()
+	now := s.Clock.Now(c.Request().Context())
 	out := make([]subscriptionJSON, len(scs))
 	for i, sc := range scs {
 		sub := sc.Subscription

@@ -201,7 +201,7 @@ func (s *Server) customerUsage(c echo.Context) error {
 	if !ok {
 		return domain.Invalid("meter", "unknown meter %q", key)
 	}
-	to := s.Clock.Now()
+	to := s.Clock.Now(c.Request().Context())
 	if t, err := queryTime(c, "to"); err != nil {
 		return err
 	} else if t != nil {

@@ -106,7 +106,7 @@ func (s *Server) atParam(c echo.Context) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if t == nil {
-		return s.Clock.Now(), nil
+		return s.Clock.Now(c.Request().Context()), nil
 	}
 	return *t, nil
 }

@@ -3,11 +3,12 @@ package app
 import (
 	"fmt"
 
-	"github.com/tallyhq/tally/jobs"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tallyhq/tally/jobs"
 )
 
 // Config is every process setting, each read from the environment with a

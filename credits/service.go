@@ -24,7 +24,7 @@ func NewService(db *store.DB, clock domain.Clock) *Service { return &Service{db:
 
 // Create grants credit to a customer (whose currency the caller passes).
 func (s *Service) Create(ctx context.Context, tenantID, customerID string, cur domain.Currency, in CreateInput) (Grant, error) {
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	unit, rate, err := in.validate(cur, now)
 	if err != nil {
 		return Grant{}, err
@@ -68,7 +68,7 @@ func (s *Service) list(db *gorm.DB, tenantID, customerID string) ([]Grant, error
 
 // Void withdraws what is left of a grant; what it already paid stays paid.
 func (s *Service) Void(ctx context.Context, tenantID, customerID, id string) (Grant, error) {
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	res := s.db.WithContext(ctx).Model(&grantRow{}).Where("tenant_id = ? AND customer_id = ? AND id = ? AND voided_at IS NULL", tenantID, customerID, id).
 		Updates(map[string]any{"voided_at": now})
 	if res.Error != nil {

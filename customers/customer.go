@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -24,7 +24,7 @@ type Customer struct {
 
 // Location is the customer's time zone (UTC when unset).
 func (c Customer) Location() *time.Location {
-	loc, err := cycle.LoadLocation(c.Timezone)
+	loc, err := calendar.LoadLocation(c.Timezone)
 	if err != nil {
 		return time.UTC
 	}
@@ -65,7 +65,7 @@ func validateCommon(p *domain.Problems, email, currency, timezone *string) {
 		}
 	}
 	if timezone != nil {
-		if _, err := cycle.LoadLocation(*timezone); err != nil {
+		if _, err := calendar.LoadLocation(*timezone); err != nil {
 			p.Add("timezone", "%q is not an IANA time zone name (such as Europe/Berlin)", *timezone)
 		}
 	}

@@ -48,7 +48,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	if tz == "" {
 		tz = "UTC"
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = in.ExternalID
@@ -124,7 +124,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	if err := p.Err(); err != nil {
 		return Customer{}, err
 	}
-	updates := map[string]any{"updated_at": s.clock.Now()}
+	updates := map[string]any{"updated_at": s.clock.Now(ctx)}
 	if in.Name != nil {
 		updates["name"] = strings.TrimSpace(*in.Name)
 	}
@@ -210,7 +210,7 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 	if err := p.Err(); err != nil {
 		return Subscription{}, err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	start := now
 	if in.StartAt != nil {
 		start = in.StartAt.UTC()
@@ -335,7 +335,7 @@ func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.T
 	if err != nil {
 		return Subscription{}, err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	if sub.EndsAt != nil && !sub.EndsAt.After(now) {
 		return Subscription{}, domain.Conflict("invalid_state", "subscription %s already ended at %s", id, sub.EndsAt.Format(time.RFC3339))
 	}

@@ -76,7 +76,7 @@ func SeedData(ctx context.Context, svc *api.Services, clock domain.Clock, d Data
 	if clock == nil {
 		clock = svc.Clock
 	}
-	now := clock.Now().UTC()
+	now := clock.Now(ctx).UTC()
 	res := Result{Now: now}
 
 	t, admin, err := svc.Tenants.CreateTenant(ctx, tenants.CreateTenantInput{Name: TenantName})

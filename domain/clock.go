@@ -1,24 +1,53 @@
 package domain
 
 import (
+	"context"
 	"sync"
 	"time"
 )
 
 // Clock is where domain code takes "now" from. Production uses SystemClock;
 // tests inject a FixedClock so that periods and timestamps are reproducible.
+//
+// Every Clock honours a "now" carried by the context (WithNow): that is how
+// a tenant's test clock (api.md, "Test clock") reaches every part of Tally
+// that reads the time — ingestion's future-skew check, "now" in changes,
+// default at and as_of, credits — without any of them knowing about it.
 type Clock interface {
-	Now() time.Time
+	Now(ctx context.Context) time.Time
 }
 
-// SystemClock reads the wall clock, in UTC.
+type nowKey struct{}
+
+// WithNow returns a context in which every Clock reads t as "now".
+func WithNow(ctx context.Context, t time.Time) context.Context {
+	return context.WithValue(ctx, nowKey{}, t.UTC())
+}
+
+// NowFrom returns the "now" that WithNow put in ctx, if any.
+func NowFrom(ctx context.Context) (time.Time, bool) {
+	if ctx == nil {
+		return time.Time{}, false
+	}
+	t, ok := ctx.Value(nowKey{}).(time.Time)
+	return t, ok
+}
+
+// SystemClock reads the wall clock, in UTC, unless the context carries a
+// test clock's time.
 type SystemClock struct{}
 
-// Now returns the current time in UTC.
-func (SystemClock) Now() time.Time { return time.Now().UTC() }
+// Now returns the context's "now" if it has one, else the current time in UTC.
+func (SystemClock) Now(ctx context.Context) time.Time {
+	if t, ok := NowFrom(ctx); ok {
+		return t
+	}
+	return time.Now().UTC()
+}
 
-// FixedClock returns a time set by the test; Set and Advance move it. It is
-// safe for concurrent use.
+// FixedClock returns a time set by the test; Set and Advance move it. A
+// context's "now" (WithNow) still takes precedence. It is safe for
+// concurrent use.
 type FixedClock struct {
 	mu sync.Mutex
 	t  time.Time
@@ -27,8 +56,11 @@ type FixedClock struct {
 // NewFixedClock returns a clock that reads t until moved.
 func NewFixedClock(t time.Time) *FixedClock { return &FixedClock{t: t.UTC()} }
 
-// Now returns the clock's current time.
-func (c *FixedClock) Now() time.Time {
+// Now returns the context's "now" if it has one, else the clock's time.
+func (c *FixedClock) Now(ctx context.Context) time.Time {
+	if t, ok := NowFrom(ctx); ok {
+		return t
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.t

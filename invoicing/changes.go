@@ -27,8 +27,8 @@ type Change struct {
 
 // whenEnds resolves "now", "period_end" or a timestamp against the
 // subscription, for the field named field.
-func (s *Service) whenEnds(sc customers.Context, at, field string) (time.Time, error) {
-	now := s.clock.Now()
+func (s *Service) whenEnds(ctx context.Context, sc customers.Context, at, field string) (time.Time, error) {
+	now := s.clock.Now(ctx)
 	sub := sc.Subscription
 	switch strings.TrimSpace(at) {
 	case "now", "":
@@ -67,7 +67,7 @@ func (s *Service) Cancel(ctx context.Context, tenantID, subscriptionID string, i
 	if err != nil {
 		return Change{}, err
 	}
-	end, err := s.whenEnds(sc, in.At, "at")
+	end, err := s.whenEnds(ctx, sc, in.At, "at")
 	if err != nil {
 		return Change{}, err
 	}
@@ -112,10 +112,10 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID, subscriptionID strin
 	if err := p.Err(); err != nil {
 		return Change{}, err
 	}
-	if st := sc.Subscription.StatusAt(s.clock.Now()); st == customers.Ended {
+	if st := sc.Subscription.StatusAt(s.clock.Now(ctx)); st == customers.Ended {
 		return Change{}, domain.Conflict("invalid_state", "subscription %s has ended", subscriptionID)
 	}
-	end, err := s.whenEnds(sc, in.At, "at")
+	end, err := s.whenEnds(ctx, sc, in.At, "at")
 	if err != nil {
 		return Change{}, err
 	}
@@ -143,7 +143,7 @@ func (s *Service) issueEnd(ctx context.Context, tenantID, subscriptionID string)
 	if err != nil {
 		return nil, err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	sub := sc.Subscription
 	if sub.EndsAt == nil || sub.EndsAt.After(now) {
 		return nil, nil

@@ -188,7 +188,7 @@ func (s *Service) draftCut(ctx context.Context, c *composer, reason Reason, p do
 	sub := c.sc.Subscription
 	inv := Invoice{ID: domain.NewID(domain.PrefixInvoice), TenantID: sub.TenantID, Status: Draft, BillingReason: reason,
 		CustomerID: sub.CustomerID, SubscriptionID: sub.ID, Currency: c.sc.Plan.Currency, Period: p, Lines: lines,
-		RunID: runID, CreatedAt: s.clock.Now()}
+		RunID: runID, CreatedAt: s.clock.Now(ctx)}
 	inv.total()
 	return s.insert(ctx, inv)
 }

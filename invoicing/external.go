@@ -11,7 +11,7 @@ import (
 // SetStripeInvoice records the Stripe invoice that mirrors an invoice (and
 // when it was last synced).
 func (s *Service) SetStripeInvoice(ctx context.Context, tenantID, id, stripeInvoiceID string) error {
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	res := s.db.WithContext(ctx).Model(&invoiceRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 		Updates(map[string]any{"stripe_invoice_id": stripeInvoiceID, "stripe_synced_at": now, "updated_at": now})
 	if res.Error != nil {

@@ -117,7 +117,7 @@ func (s *Service) writeLines(tx *gorm.DB, inv Invoice) error {
 		}
 	}
 	return tx.Model(&invoiceRow{}).Where("id = ?", inv.ID).Updates(map[string]any{
-		"subtotal": inv.Subtotal, "total": inv.Total, "updated_at": s.clock.Now()}).Error
+		"subtotal": inv.Subtotal, "total": inv.Total, "updated_at": s.clock.Now(tx.Statement.Context)}).Error
 }
 
 // linesFor computes the lines an invoice of its reason and period holds now;
@@ -166,7 +166,7 @@ func (s *Service) Finalize(ctx context.Context, tenantID, id string) (Invoice, e
 			return fmt.Errorf("next invoice number: no row")
 		}
 		number := fmt.Sprintf("INV-%06d", last[0])
-		now := s.clock.Now()
+		now := s.clock.Now(ctx)
 		// Prepaid credit pays what it can of the subtotal, in this same
 		// transaction (usage lines first: it covers the whole subtotal).
 		applied, err := s.credits.DrawTx(tx, tenantID, fresh.CustomerID, id, fresh.Currency, fresh.Subtotal, now)
@@ -201,7 +201,7 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 				return err
 			}
 		}
-		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"status": string(to), "updated_at": s.clock.Now()}).Error
+		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"status": string(to), "updated_at": s.clock.Now(ctx)}).Error
 	})
 	if err != nil {
 		return Invoice{}, err
@@ -214,7 +214,7 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 // returns how many it finalized; a failure on one invoice does not stop the
 // others.
 func (s *Service) FinalizeDue(ctx context.Context, grace time.Duration) (int, error) {
-	cutoff := s.clock.Now().Add(-grace).UnixMicro()
+	cutoff := s.clock.Now(ctx).Add(-grace).UnixMicro()
 	var due []struct{ TenantID, ID string }
 	if err := s.db.WithContext(ctx).Table("invoices").Select("tenant_id, id").
 		Where("status = ? AND period_end <= ?", string(Draft), cutoff).Order("tenant_id, id").Scan(&due).Error; err != nil {

@@ -28,11 +28,11 @@ func (s *Service) Proposed(ctx context.Context, tenantID, subscriptionID string,
 
 func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Time) (Invoice, error) {
 	if at.IsZero() {
-		at = s.clock.Now()
+		at = s.clock.Now(ctx)
 	}
 	sub := sc.Subscription
 	inv := Invoice{TenantID: sub.TenantID, Status: Proposed, BillingReason: Cycle, CustomerID: sub.CustomerID,
-		SubscriptionID: sub.ID, Currency: sc.Plan.Currency, Lines: []Line{}, CreditsApplied: decimal.Zero, CreatedAt: s.clock.Now()}
+		SubscriptionID: sub.ID, Currency: sc.Plan.Currency, Lines: []Line{}, CreditsApplied: decimal.Zero, CreatedAt: s.clock.Now(ctx)}
 	switch sub.StatusAt(at) {
 	case customers.Scheduled:
 		return Invoice{}, domain.Conflict("not_started", "subscription %s starts at %s: it has no period at %s yet",
@@ -84,7 +84,7 @@ func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Ti
 // the customer that is active or in trial at at.
 func (s *Service) ProposedForCustomer(ctx context.Context, tenantID, customerID string, at time.Time) ([]Invoice, error) {
 	if at.IsZero() {
-		at = s.clock.Now()
+		at = s.clock.Now(ctx)
 	}
 	if _, err := s.customers.Get(ctx, tenantID, customerID); err != nil {
 		return nil, err

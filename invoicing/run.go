@@ -83,9 +83,9 @@ func (r runRow) toRun() Run {
 // not stop the run.
 func (s *Service) StartRun(ctx context.Context, tenantID string, asOf time.Time, wait bool) (Run, error) {
 	if asOf.IsZero() {
-		asOf = s.clock.Now()
+		asOf = s.clock.Now(ctx)
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	r := runRow{ID: domain.NewID(domain.PrefixInvoiceRun), TenantID: tenantID, AsOf: asOf.UTC(), Status: string(RunRunning), Failed: "[]", CreatedAt: now}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return Run{}, fmt.Errorf("create invoice run: %w", err)
@@ -160,7 +160,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			run.Status = RunCompletedWithFailures
 		}
 	}
-	done := s.clock.Now()
+	done := s.clock.Now(ctx)
 	run.FinishedAt = &done
 	s.saveRun(ctx, run)
 	return run
@@ -246,7 +246,7 @@ func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domai
 	sub := c.sc.Subscription
 	inv := Invoice{ID: domain.NewID(domain.PrefixInvoice), TenantID: sub.TenantID, Status: Draft, BillingReason: reason,
 		CustomerID: sub.CustomerID, SubscriptionID: sub.ID, Currency: c.sc.Plan.Currency, Period: p, Lines: lines,
-		RunID: runID, CreatedAt: s.clock.Now()}
+		RunID: runID, CreatedAt: s.clock.Now(ctx)}
 	inv.total()
 	return s.insert(ctx, inv)
 }
@@ -276,7 +276,7 @@ func (s *Service) openSubscription(ctx context.Context, sub customers.Subscripti
 		return err
 	}
 	first, ok := s.firstPeriod(c)
-	if !ok || first.Start.After(s.clock.Now()) {
+	if !ok || first.Start.After(s.clock.Now(ctx)) {
 		return nil
 	}
 	_, err = s.draft(ctx, c, SubscriptionStart, first, "")

@@ -142,7 +142,7 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	}
 	var firstErr error
 	for _, id := range ids {
-		run, err := j.invoicing.StartRun(ctx, id, j.clock.Now(), true)
+		run, err := j.invoicing.StartRun(ctx, id, j.clock.Now(ctx), true)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("tenant %s: %w", id, err)

@@ -29,7 +29,7 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 	if err != nil {
 		return res, err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	seen := map[string]bool{}
 	var rows []eventRow
 	for i, in := range batch {

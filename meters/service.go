@@ -26,7 +26,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	if err := in.Validate(); err != nil {
 		return Meter{}, err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = in.Key
@@ -120,7 +120,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	if err := p.Err(); err != nil {
 		return Meter{}, err
 	}
-	updates := map[string]any{"updated_at": s.clock.Now()}
+	updates := map[string]any{"updated_at": s.clock.Now(ctx)}
 	if in.Name != nil {
 		updates["name"] = strings.TrimSpace(*in.Name)
 	}
@@ -142,7 +142,7 @@ func (s *Service) Archive(ctx context.Context, tenantID, id string) (Meter, erro
 		return Meter{}, err
 	}
 	if m.ArchivedAt == nil {
-		now := s.clock.Now()
+		now := s.clock.Now(ctx)
 		if err := s.db.WithContext(ctx).Model(&meterRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 			Updates(map[string]any{"archived_at": now, "updated_at": now}).Error; err != nil {
 			return Meter{}, fmt.Errorf("archive meter: %w", err)

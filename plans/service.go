@@ -57,7 +57,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	if err != nil {
 		return Plan{}, err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	row := planRow{ID: domain.NewID(domain.PrefixPlan), TenantID: tenantID, Key: plan.Key, Name: plan.Name,
 		Description: plan.Description, Currency: string(plan.Currency), Interval: string(plan.Interval), CreatedAt: now, UpdatedAt: now}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -92,7 +92,7 @@ func (s *Service) ensureSeries(tx *gorm.DB, prices []Price, ms MeterLookup) erro
 		if p.Type != Usage {
 			continue
 		}
-		if err := meters.EnsureSeries(tx, s.db.Dialect, s.clock.Now(), byID[p.MeterID], p.Filters); err != nil {
+		if err := meters.EnsureSeries(tx, s.db.Dialect, s.clock.Now(tx.Statement.Context), byID[p.MeterID], p.Filters); err != nil {
 			return err
 		}
 	}
@@ -246,7 +246,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&planRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(map[string]any{
 			"name": plan.Name, "description": plan.Description, "currency": string(plan.Currency),
-			"interval": string(plan.Interval), "updated_at": s.clock.Now()}).Error; err != nil {
+			"interval": string(plan.Interval), "updated_at": s.clock.Now(ctx)}).Error; err != nil {
 			return err
 		}
 		if !replacePrices {
@@ -273,7 +273,7 @@ func (s *Service) Archive(ctx context.Context, tenantID, id string) (Plan, error
 		return Plan{}, err
 	}
 	if p.ArchivedAt == nil {
-		now := s.clock.Now()
+		now := s.clock.Now(ctx)
 		if err := s.db.WithContext(ctx).Model(&planRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).
 			Updates(map[string]any{"archived_at": now, "updated_at": now}).Error; err != nil {
 			return Plan{}, fmt.Errorf("archive plan: %w", err)

@@ -27,7 +27,7 @@ func (s *Service) CreateTenant(ctx context.Context, in CreateTenantInput) (Tenan
 	if err := in.Validate(); err != nil {
 		return Tenant{}, "", err
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	t := tenantRow{ID: domain.NewID(domain.PrefixTenant), Name: strings.TrimSpace(in.Name), CreatedAt: now}
 	secret := newSecret(KindAdmin)
 	k := keyRow{ID: domain.NewID(domain.PrefixAPIKey), TenantID: t.ID, Kind: string(KindAdmin), Name: "default admin key",
@@ -63,7 +63,7 @@ func (s *Service) CreateKey(ctx context.Context, tenantID string, in CreateKeyIn
 	}
 	secret := newSecret(in.Kind)
 	r := keyRow{ID: domain.NewID(domain.PrefixAPIKey), TenantID: tenantID, Kind: string(in.Kind), Name: strings.TrimSpace(in.Name),
-		KeyHash: hashKey(secret), KeyPrefix: prefixOf(secret), CreatedAt: s.clock.Now()}
+		KeyHash: hashKey(secret), KeyPrefix: prefixOf(secret), CreatedAt: s.clock.Now(ctx)}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return APIKey{}, "", fmt.Errorf("create key: %w", err)
 	}
@@ -101,7 +101,7 @@ func (s *Service) RevokeKey(ctx context.Context, tenantID, id string) (APIKey, e
 		return APIKey{}, fmt.Errorf("get key: %w", err)
 	}
 	if r.RevokedAt == nil {
-		now := s.clock.Now()
+		now := s.clock.Now(ctx)
 		r.RevokedAt = &now
 		if err := s.db.WithContext(ctx).Model(&keyRow{}).Where("id = ?", r.ID).Update("revoked_at", now).Error; err != nil {
 			return APIKey{}, fmt.Errorf("revoke key: %w", err)

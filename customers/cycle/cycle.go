@@ -102,3 +102,10 @@ func (c Cycle) collect(p domain.Period, t time.Time) []domain.Period {
 	}
 	return out
 }
+
+func orUTC(loc *time.Location) *time.Location {
+	if loc == nil {
+		return time.UTC
+	}
+	return loc
+}

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
+
 	"github.com/tallyhq/tally/customers/cycle"
 	"github.com/tallyhq/tally/domain"
 )
@@ -153,7 +155,7 @@ func TestBerlinOctoberIs745Hours(t *testing.T) {
 	if h := p.End.Sub(p.Start).Hours(); h != 745 {
 		t.Errorf("October lasts %v hours, want 745", h)
 	}
-	if d := cycle.Days(p, berlin); d != 31 {
+	if d := calendar.Days(p, berlin); d != 31 {
 		t.Errorf("October has %d days, want 31", d)
 	}
 	if got := cycle.ProrationFor(p, c.FullPeriodAround(p), berlin); !got.Full() || got.OfDays != 31 {
@@ -333,7 +335,7 @@ func TestLoadLocation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			loc, err := cycle.LoadLocation(tt.zone)
+			loc, err := calendar.LoadLocation(tt.zone)
 			if tt.invalid {
 				if domain.KindOf(err) != domain.KindValidation {
 					t.Fatalf("LoadLocation(%q) error = %v, want a validation error", tt.zone, err)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -14,7 +15,7 @@ import (
 // a whole date, and searches step over such empty cells.
 type grid struct {
 	loc    *time.Location
-	anchor date
+	anchor calendar.Date
 	days   int // step in days (day, week), or 0
 	months int // step in months (month, quarter, year), or 0
 }
@@ -23,7 +24,7 @@ type grid struct {
 // a Cycle when they accept it, so this is a programming error.
 func (c Cycle) grid() grid {
 	loc := orUTC(c.Location)
-	start := dateOf(c.Start, loc)
+	start := calendar.DateOf(c.Start, loc)
 	g := grid{loc: loc, anchor: start}
 	switch c.Kind {
 	case "", Calendar:
@@ -32,14 +33,14 @@ func (c Cycle) grid() grid {
 			g.days = 1
 		case Week: // ISO week: back to Monday
 			g.days = 7
-			g.anchor = start.addDays(-((int(c.Start.In(loc).Weekday()) + 6) % 7))
+			g.anchor = start.AddDays(-((int(c.Start.In(loc).Weekday()) + 6) % 7))
 		case Month:
-			g.months, g.anchor.d = 1, 1
+			g.months, g.anchor.Day = 1, 1
 		case Quarter:
-			g.months, g.anchor.d = 3, 1
-			g.anchor.m = time.Month((int(start.m)-1)/3*3 + 1)
+			g.months, g.anchor.Day = 3, 1
+			g.anchor.Month = time.Month((int(start.Month)-1)/3*3 + 1)
 		case Year:
-			g.months, g.anchor.m, g.anchor.d = 12, time.January, 1
+			g.months, g.anchor.Month, g.anchor.Day = 12, time.January, 1
 		}
 	case Anniversary:
 		switch c.Interval {
@@ -64,21 +65,21 @@ func (c Cycle) grid() grid {
 // boundary returns the n-th boundary (boundary(0) is at or before the start).
 func (g grid) boundary(n int) time.Time {
 	if g.days > 0 {
-		return dayStart(g.anchor.addDays(n*g.days), g.loc)
+		return calendar.DayStart(g.anchor.AddDays(n*g.days), g.loc)
 	}
-	months := g.anchor.y*12 + int(g.anchor.m) - 1 + n*g.months
-	y, m := floorDiv(months, 12), time.Month(months-floorDiv(months, 12)*12+1)
-	return dayStart(date{y, m, min(g.anchor.d, daysIn(y, m))}, g.loc)
+	months := g.anchor.Year*12 + int(g.anchor.Month) - 1 + n*g.months
+	y, m := calendar.FloorDiv(months, 12), time.Month(months-calendar.FloorDiv(months, 12)*12+1)
+	return calendar.DayStart(calendar.Date{Year: y, Month: m, Day: min(g.anchor.Day, calendar.DaysIn(y, m))}, g.loc)
 }
 
 // index returns the largest n with boundary(n) <= t.
 func (g grid) index(t time.Time) int {
-	d := dateOf(t, g.loc)
+	d := calendar.DateOf(t, g.loc)
 	var n int
 	if g.days > 0 {
-		n = floorDiv(d.dayNumber()-g.anchor.dayNumber(), g.days)
+		n = calendar.FloorDiv(d.DayNumber()-g.anchor.DayNumber(), g.days)
 	} else {
-		n = floorDiv(d.y*12+int(d.m)-(g.anchor.y*12+int(g.anchor.m)), g.months)
+		n = calendar.FloorDiv(d.Year*12+int(d.Month)-(g.anchor.Year*12+int(g.anchor.Month)), g.months)
 	}
 	for g.boundary(n).After(t) {
 		n--

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
+
 	"github.com/tallyhq/tally/customers/cycle"
 	"github.com/tallyhq/tally/domain"
 )
@@ -80,7 +82,7 @@ func checkTiling(t *testing.T, rng *rand.Rand, c cycle.Cycle, label string) {
 		if p.Empty() {
 			t.Fatalf("%s: period %d %v is empty", label, i, p)
 		}
-		if !p.End.Equal(cycle.StartOfDay(p.End, loc)) {
+		if !p.End.Equal(calendar.StartOfDay(p.End, loc)) {
 			t.Errorf("%s: period %d %v does not end at local midnight", label, i, p)
 		}
 		if i > 0 {
@@ -107,7 +109,7 @@ func checkTiling(t *testing.T, rng *rand.Rand, c cycle.Cycle, label string) {
 		// Cutting the period anywhere splits its days without losing one.
 		cut := p.Start.Add(time.Duration(rng.Int64N(int64(p.End.Sub(p.Start)))))
 		f := c.FullPeriodAround(p)
-		days := cycle.Days(p, loc)
+		days := calendar.Days(p, loc)
 		for _, s := range []cycle.Split{cycle.SplitAtCancel(p, f, cut, loc), cycle.SplitAtChange(p, f, cut, loc)} {
 			if s.Used.Days+s.Unused.Days != days {
 				t.Errorf("%s: split of %v at %s = %v + %v, want %d days", label, p, cut, s.Used, s.Unused, days)
@@ -115,7 +117,7 @@ func checkTiling(t *testing.T, rng *rand.Rand, c cycle.Cycle, label string) {
 		}
 		if c.Interval == cycle.Year {
 			// DayPeriods of whole years is slow and adds nothing over quarters.
-		} else if n := len(cycle.DayPeriods(p, loc)); n != days {
+		} else if n := len(calendar.DayPeriods(p, loc)); n != days {
 			t.Errorf("%s: %v has %d day periods, want %d", label, p, n, days)
 		}
 		periods = append(periods, p)

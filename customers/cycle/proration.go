@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -29,7 +30,7 @@ func (p Proration) String() string { return fmt.Sprintf("%d/%d", p.Days, p.OfDay
 // on Mar 12 09:30 in a calendar month is 20/31; a whole period is n/n. A nil
 // loc means UTC.
 func ProrationFor(active, full domain.Period, loc *time.Location) Proration {
-	return Proration{Days: Days(intersect(active, full), loc), OfDays: Days(full, loc)}
+	return Proration{Days: calendar.Days(intersect(active, full), loc), OfDays: calendar.Days(full, loc)}
 }
 
 // Split divides a period's fee at a cancellation or a change of plan: Used is
@@ -48,7 +49,7 @@ type Split struct {
 // one after p leaves it wholly used.
 func SplitAtCancel(p, full domain.Period, at time.Time, loc *time.Location) Split {
 	loc = orUTC(loc)
-	return split(p, full, dayStart(dateOf(at, loc).addDays(1), loc), loc)
+	return split(p, full, calendar.DayStart(calendar.DateOf(at, loc).AddDays(1), loc), loc)
 }
 
 // SplitAtChange splits period p (a fee for it prorated against full) at a
@@ -58,7 +59,7 @@ func SplitAtCancel(p, full domain.Period, at time.Time, loc *time.Location) Spli
 // it too.
 func SplitAtChange(p, full domain.Period, at time.Time, loc *time.Location) Split {
 	loc = orUTC(loc)
-	return split(p, full, dayStart(dateOf(at, loc), loc), loc)
+	return split(p, full, calendar.DayStart(calendar.DateOf(at, loc), loc), loc)
 }
 
 // split cuts p at the day boundary s.

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
+
 	"github.com/tallyhq/tally/customers/cycle"
 	"github.com/tallyhq/tally/domain"
 )
@@ -27,7 +29,7 @@ func TestDays(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cycle.Days(tt.p, zone(t, tt.zone)); got != tt.want {
+			if got := calendar.Days(tt.p, zone(t, tt.zone)); got != tt.want {
 				t.Errorf("Days(%v) = %d, want %d", tt.p, got, tt.want)
 			}
 		})
@@ -36,7 +38,7 @@ func TestDays(t *testing.T) {
 
 func TestDayPeriods(t *testing.T) {
 	berlin := zone(t, "Europe/Berlin")
-	days := cycle.DayPeriods(period(t, "2026-03-28T12:00:00Z", "2026-03-30T12:00:00Z"), berlin)
+	days := calendar.DayPeriods(period(t, "2026-03-28T12:00:00Z", "2026-03-30T12:00:00Z"), berlin)
 	want := []domain.Period{
 		period(t, "2026-03-28T12:00:00Z", "2026-03-28T23:00:00Z"),
 		period(t, "2026-03-28T23:00:00Z", "2026-03-29T22:00:00Z"), // 23 hours: daylight saving begins
@@ -48,7 +50,7 @@ func TestDayPeriods(t *testing.T) {
 	for i := range want {
 		wantPeriod(t, "day", days[i], want[i])
 	}
-	if got := cycle.DayPeriods(domain.Period{}, berlin); got != nil {
+	if got := calendar.DayPeriods(domain.Period{}, berlin); got != nil {
 		t.Errorf("DayPeriods of an empty period = %v, want none", got)
 	}
 }
@@ -182,10 +184,10 @@ func TestADateTheZoneSkippedIsNotCounted(t *testing.T) {
 	apia := zone(t, "Pacific/Apia")
 	// Samoa went from Thursday 2011-12-29 23:59:59 straight to Saturday 2011-12-31.
 	december := period(t, "2011-12-01T10:00:00Z", "2011-12-31T10:00:00Z")
-	if got := cycle.Days(december, apia); got != 30 {
+	if got := calendar.Days(december, apia); got != 30 {
 		t.Errorf("Samoa's December 2011 has %d days, want 30", got)
 	}
-	if got := len(cycle.DayPeriods(december, apia)); got != 30 {
+	if got := len(calendar.DayPeriods(december, apia)); got != 30 {
 		t.Errorf("Samoa's December 2011 splits into %d days, want 30", got)
 	}
 }

@@ -68,7 +68,7 @@ func (s *Syncer) settle(ctx context.Context, inv invoicing.Invoice, rec *invoice
 			return err
 		}
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	return s.db.WithContext(ctx).Model(&invoiceRow{}).Where("invoice_id = ?", inv.ID).
 		Updates(map[string]any{"settled_at": now, "pending": false, "updated_at": now}).Error
 }

@@ -213,7 +213,7 @@ func (s *Syncer) done(ctx context.Context, inv invoicing.Invoice, sid string) er
 		return err
 	}
 	return s.db.WithContext(ctx).Model(&invoiceRow{}).Where("invoice_id = ?", inv.ID).
-		Updates(map[string]any{"pending": false, "updated_at": s.clock.Now()}).Error
+		Updates(map[string]any{"pending": false, "updated_at": s.clock.Now(ctx)}).Error
 }
 
 func (s *Syncer) setPending(ctx context.Context, rec *invoiceRow, pending bool) error {
@@ -222,7 +222,7 @@ func (s *Syncer) setPending(ctx context.Context, rec *invoiceRow, pending bool) 
 	}
 	rec.Pending = pending
 	return s.db.WithContext(ctx).Model(&invoiceRow{}).Where("invoice_id = ?", rec.InvoiceID).
-		Updates(map[string]any{"pending": pending, "updated_at": s.clock.Now()}).Error
+		Updates(map[string]any{"pending": pending, "updated_at": s.clock.Now(ctx)}).Error
 }
 
 // record reads the invoice's stripe_invoices row, nil if none.
@@ -250,7 +250,7 @@ func (s *Syncer) ensureCustomer(ctx context.Context, c customers.Customer) (stri
 		return "", fmt.Errorf("read stripe customer: %w", err)
 	case err != nil:
 		// The intent, before Stripe is asked.
-		row = customerRow{CustomerID: c.ID, TenantID: c.TenantID, CreatedAt: s.clock.Now()}
+		row = customerRow{CustomerID: c.ID, TenantID: c.TenantID, CreatedAt: s.clock.Now(ctx)}
 		if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 			return "", fmt.Errorf("record stripe customer: %w", err)
 		}
@@ -324,7 +324,7 @@ func (s *Syncer) LinkCustomer(ctx context.Context, tenantID, customerID, stripeC
 	if _, err := s.cs.Get(ctx, tenantID, customerID); err != nil {
 		return err
 	}
-	row := customerRow{CustomerID: customerID, TenantID: tenantID, StripeCustomerID: stripeCustomerID, CreatedAt: s.clock.Now()}
+	row := customerRow{CustomerID: customerID, TenantID: tenantID, StripeCustomerID: stripeCustomerID, CreatedAt: s.clock.Now(ctx)}
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "customer_id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"stripe_customer_id"})}).Create(&row).Error
 }
@@ -333,7 +333,7 @@ func (s *Syncer) LinkCustomer(ctx context.Context, tenantID, customerID, stripeC
 // draft if there is none, and whether it existed before this call (then its
 // items may need reconciling).
 func (s *Syncer) ensureInvoice(ctx context.Context, inv invoicing.Invoice, cus string, rec *invoiceRow) (string, bool, error) {
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	switch {
 	case rec != nil && rec.StripeInvoiceID != nil:
 		if err := s.setPending(ctx, rec, true); err != nil {
@@ -388,7 +388,7 @@ func (s *Syncer) ensureInvoice(ctx context.Context, inv invoicing.Invoice, cus s
 		}
 	}
 	if err := s.db.WithContext(ctx).Model(&invoiceRow{}).Where("invoice_id = ?", inv.ID).
-		Updates(map[string]any{"stripe_invoice_id": sid, "updated_at": s.clock.Now()}).Error; err != nil {
+		Updates(map[string]any{"stripe_invoice_id": sid, "updated_at": s.clock.Now(ctx)}).Error; err != nil {
 		return "", false, fmt.Errorf("record stripe invoice: %w", err)
 	}
 	if err := s.inv.SetStripeInvoice(ctx, inv.TenantID, inv.ID, sid); err != nil {
@@ -475,7 +475,7 @@ func (s *Syncer) finalize(ctx context.Context, inv invoicing.Invoice, sid string
 			return err
 		}
 	}
-	now := s.clock.Now()
+	now := s.clock.Now(ctx)
 	return s.db.WithContext(ctx).Model(&invoiceRow{}).Where("invoice_id = ?", inv.ID).
 		Updates(map[string]any{"finalized_at": now, "updated_at": now}).Error
 }
@@ -740,7 +740,7 @@ func (s *Syncer) items(ctx context.Context, invoiceID string) (map[int]*itemRow,
 }
 
 func (s *Syncer) saveItem(ctx context.Context, r *itemRow) error {
-	r.UpdatedAt = s.clock.Now()
+	r.UpdatedAt = s.clock.Now(ctx)
 	err := s.db.WithContext(ctx).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "invoice_id"}, {Name: "position"}},
 		DoUpdates: clause.AssignmentColumns([]string{"stripe_item_id", "amount_minor", "description", "generation", "revision", "dirty", "updated_at"}),

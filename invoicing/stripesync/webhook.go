@@ -68,7 +68,7 @@ func (s *Syncer) HandleWebhook(ctx context.Context, payload []byte, sigHeader st
 	}
 	// Recorded after it was applied: a crash in between means Stripe
 	// delivers it again, and applying it twice is harmless.
-	row := eventRow{ID: ev.ID, Type: string(ev.Type), ReceivedAt: s.clock.Now()}
+	row := eventRow{ID: ev.ID, Type: string(ev.Type), ReceivedAt: s.clock.Now(ctx)}
 	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error; err != nil {
 		return fmt.Errorf("record stripe event: %w", err)
 	}
@@ -154,7 +154,7 @@ func (s *Syncer) recordPaymentFailure(ctx context.Context, log *slog.Logger, ev 
 		return int64(f)
 	}
 	f := PaymentFailure{EventID: ev.ID, TenantID: inv.TenantID, InvoiceID: inv.ID, StripeInvoiceID: sid,
-		AttemptCount: int(num("attempt_count")), AmountDueMinor: num("amount_due"), ReceivedAt: s.clock.Now()}
+		AttemptCount: int(num("attempt_count")), AmountDueMinor: num("amount_due"), ReceivedAt: s.clock.Now(ctx)}
 	if next := num("next_payment_attempt"); next > 0 {
 		t := time.Unix(next, 0).UTC()
 		f.NextAttemptAt = &t

@@ -1,4 +1,4 @@
-package cycle
+package calendar
 
 import (
 	"time"
@@ -6,40 +6,8 @@ import (
 	"github.com/tallyhq/tally/domain"
 )
 
-// date is a calendar date with no zone, always normalized (d within month).
-type date struct {
-	y int
-	m time.Month
-	d int
-}
-
-// newDate normalizes y-m-d the way time.Date does (Jan 32 is Feb 1).
-func newDate(y int, m time.Month, d int) date {
-	y, m, d = time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Date()
-	return date{y, m, d}
-}
-
-// dateOf returns the calendar date of t in loc.
-func dateOf(t time.Time, loc *time.Location) date {
-	y, m, d := t.In(loc).Date()
-	return date{y, m, d}
-}
-
-func (d date) addDays(n int) date { return newDate(d.y, d.m, d.d+n) }
-
-// dayNumber counts days from 1970-01-01, so that differences count days.
-func (d date) dayNumber() int {
-	return floorDiv(int(time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC).Unix()), 86400)
-}
-
-func (d date) before(e date) bool { return d.dayNumber() < e.dayNumber() }
-
-// daysIn returns the number of days of month m of year y.
-func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
-}
-
-// dayStart returns the first instant of calendar day d in loc, in UTC.
+// DayStart returns the first instant of calendar day d in loc, in UTC (nil
+// loc: UTC).
 //
 // time.Date alone is not enough at the edges: where midnight does not exist
 // (America/Santiago jumps from 00:00 to 01:00) it may answer 23:00 the day
@@ -48,9 +16,10 @@ func daysIn(y int, m time.Month) int {
 // under each offset in effect around time.Date's answer and keeps the earliest
 // that really shows 00:00 on d; if none does, the day begins at the zone
 // transition that skipped midnight.
-func dayStart(d date, loc *time.Location) time.Time {
-	wall := time.Date(d.y, d.m, d.d, 0, 0, 0, 0, time.UTC)
-	t := time.Date(d.y, d.m, d.d, 0, 0, 0, 0, loc)
+func DayStart(d Date, loc *time.Location) time.Time {
+	loc = orUTC(loc)
+	wall := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
+	t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
 	zoneStart, zoneEnd := t.ZoneBounds()
 	var offsets [3]int // in effect at t, before its zone began, after it ends
 	_, offsets[0] = t.Zone()
@@ -67,7 +36,7 @@ func dayStart(d date, loc *time.Location) time.Time {
 	for _, offset := range offsets[:n] {
 		x := wall.Add(-time.Duration(offset) * time.Second)
 		local := x.In(loc)
-		if dateOf(local, loc) == d && local.Hour() == 0 && local.Minute() == 0 && local.Second() == 0 {
+		if DateOf(local, loc) == d && local.Hour() == 0 && local.Minute() == 0 && local.Second() == 0 {
 			if best.IsZero() || x.Before(best) {
 				best = x
 			}
@@ -78,7 +47,7 @@ func dayStart(d date, loc *time.Location) time.Time {
 	}
 	// Midnight was skipped: the day begins at the transition into it.
 	for _, x := range []time.Time{zoneStart, zoneEnd} {
-		if !x.IsZero() && !dateOf(x, loc).before(d) {
+		if !x.IsZero() && !DateOf(x, loc).Before(d) {
 			if best.IsZero() || x.Before(best) {
 				best = x
 			}
@@ -94,7 +63,7 @@ func dayStart(d date, loc *time.Location) time.Time {
 // that contains t. A nil loc means UTC.
 func StartOfDay(t time.Time, loc *time.Location) time.Time {
 	loc = orUTC(loc)
-	return dayStart(dateOf(t, loc), loc)
+	return DayStart(DateOf(t, loc), loc)
 }
 
 // Days returns the number of calendar days, in loc, that p touches for any
@@ -109,9 +78,9 @@ func Days(p domain.Period, loc *time.Location) int {
 		return 0
 	}
 	loc = orUTC(loc)
-	first := dateOf(p.Start, loc)
-	last := dateOf(p.End.Add(-time.Nanosecond), loc)
-	return last.dayNumber() - first.dayNumber() + 1 - skippedDates(p, loc)
+	first := DateOf(p.Start, loc)
+	last := DateOf(p.End.Add(-time.Nanosecond), loc)
+	return last.DayNumber() - first.DayNumber() + 1 - skippedDates(p, loc)
 }
 
 // skippedDates counts the calendar dates that no instant of p shows in loc
@@ -124,7 +93,7 @@ func skippedDates(p domain.Period, loc *time.Location) int {
 		if end.IsZero() || !end.Before(p.End) || !end.After(x) {
 			return skipped
 		}
-		if gap := dateOf(end, loc).dayNumber() - dateOf(end.Add(-time.Nanosecond), loc).dayNumber() - 1; gap > 0 {
+		if gap := DateOf(end, loc).DayNumber() - DateOf(end.Add(-time.Nanosecond), loc).DayNumber() - 1; gap > 0 {
 			skipped += gap
 		}
 		x = end
@@ -143,11 +112,11 @@ func DayPeriods(p domain.Period, loc *time.Location) []domain.Period {
 	loc = orUTC(loc)
 	var days []domain.Period
 	for start := p.Start.UTC(); start.Before(p.End); {
-		next := dateOf(start, loc).addDays(1)
-		end := dayStart(next, loc)
+		next := DateOf(start, loc).AddDays(1)
+		end := DayStart(next, loc)
 		for !end.After(start) { // a zone that fell back across midnight
-			next = next.addDays(1)
-			end = dayStart(next, loc)
+			next = next.AddDays(1)
+			end = DayStart(next, loc)
 		}
 		if end.After(p.End) {
 			end = p.End.UTC()
@@ -156,19 +125,4 @@ func DayPeriods(p domain.Period, loc *time.Location) []domain.Period {
 		start = end
 	}
 	return days
-}
-
-func orUTC(loc *time.Location) *time.Location {
-	if loc == nil {
-		return time.UTC
-	}
-	return loc
-}
-
-func floorDiv(a, b int) int {
-	q := a / b
-	if (a%b != 0) && ((a < 0) != (b < 0)) {
-		q--
-	}
-	return q
 }
