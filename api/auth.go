@@ -76,6 +76,9 @@ func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 				}
 			}
 			c.Set(principalKey, principal{tenantID: k.TenantID, kind: k.Kind, keyID: k.ID})
+			if err := s.useTestClock(c, k.TenantID); err != nil {
+				return err
+			}
 			return next(c)
 		}
 	}

@@ -55,6 +55,8 @@ var schemas = map[string]any{
 	"CreditGrantList":    grantListJSON{},
 	"ChangePlanRequest":  changePlanReq{},
 	"SubscriptionChange": changeJSON{},
+	"TestClock":          testClockJSON{},
+	"TestClockSet":       testClockIn{},
 }
 
 var (

@@ -86,6 +86,11 @@ func (s *Server) register() {
 
 	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
 
+	// Test clock (TALLY_TEST_CLOCK=on only; 404 otherwise).
+	s.add(route{Method: "GET", Path: "/v1/test_clock", Access: Admin, Summary: "The tenant's test clock (now, and whether it is set).", Response: "TestClock"}, s.getTestClock)
+	s.add(route{Method: "PUT", Path: "/v1/test_clock", Access: Admin, Summary: "Set the tenant's now (forward only; an earlier time is a 409).", Request: "TestClockSet", Response: "TestClock"}, s.setTestClock)
+	s.add(route{Method: "DELETE", Path: "/v1/test_clock", Access: Admin, Summary: "Return the tenant to real time.", Response: "TestClock"}, s.clearTestClock)
+
 	// Stripe.
 	s.add(route{Method: "POST", Path: "/v1/invoices/:id/sync", Access: Admin, Summary: "Create or update the invoice's Stripe copy (finalized in Stripe once finalized here); 409 stripe_disabled without STRIPE_API_KEY, 502 if Stripe fails.", Response: "Invoice"}, s.syncInvoice)
 	s.add(route{Method: "POST", Path: "/v1/webhooks/stripe", Access: Public, Summary: "Stripe invoice events (paid, voided, uncollectible, payment failed), authenticated by the Stripe-Signature header; answers {\"received\": true}."}, s.stripeWebhook)

@@ -28,6 +28,9 @@ type Config struct {
 	// RateLimit is requests per second per API key (bursts of twice as
 	// many); 0 turns limiting off.
 	RateLimit float64
+	// TestClock enables per-tenant test clocks (/v1/test_clock): each
+	// request of a tenant with one reads its "now". Off, those routes 404.
+	TestClock bool
 }
 
 // Services are the domain packages the API calls.

@@ -76,7 +76,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	// Stripe (STRIPE_API_KEY, STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET, …):
 	// without a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, stripeCfg, log)
-	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit}, log)
+	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
 }
 

@@ -22,6 +22,7 @@ type Config struct {
 	BodyLimit       string        // TALLY_BODY_LIMIT, default 8M
 	ShutdownTimeout time.Duration // TALLY_SHUTDOWN_TIMEOUT, default 20s
 	RateLimit       float64       // TALLY_RATE_LIMIT requests/second per key, default 500; 0 = off
+	TestClock       bool          // TALLY_TEST_CLOCK on|off, default off: per-tenant test clocks (never in production)
 	Jobs            jobs.Config   // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_FINALIZE_GRACE
 }
 
@@ -44,6 +45,13 @@ func FromEnv() (Config, error) {
 	default:
 		return c, fmt.Errorf("TALLY_SCHEDULER must be on or off, got %q", os.Getenv("TALLY_SCHEDULER"))
 	}
+	switch strings.ToLower(env("TALLY_TEST_CLOCK", "off")) {
+	case "on", "true", "1":
+		c.TestClock = true
+	case "off", "false", "0":
+	default:
+		return c, fmt.Errorf("TALLY_TEST_CLOCK must be on or off, got %q", os.Getenv("TALLY_TEST_CLOCK"))
+	}
 	c.Jobs = jobs.Config{InvoiceSchedule: os.Getenv("TALLY_INVOICE_SCHEDULE"), FinalizeSchedule: os.Getenv("TALLY_FINALIZE_SCHEDULE"),
 		StripeSyncSchedule: os.Getenv("TALLY_STRIPE_SYNC_SCHEDULE")}.Defaults()
 	if v := os.Getenv("TALLY_FINALIZE_GRACE"); v != "" {
@@ -53,6 +61,7 @@ func FromEnv() (Config, error) {
 		}
 		c.Jobs.FinalizeGrace = d
 	}
+	c.Jobs.TestClocks = c.TestClock
 	if err := c.Jobs.Validate(); err != nil {
 		return c, err
 	}

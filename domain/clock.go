@@ -24,13 +24,19 @@ func WithNow(ctx context.Context, t time.Time) context.Context {
 	return context.WithValue(ctx, nowKey{}, t.UTC())
 }
 
+// WithoutNow returns a context in which Clocks read their own time again,
+// whatever "now" ctx carried.
+func WithoutNow(ctx context.Context) context.Context {
+	return context.WithValue(ctx, nowKey{}, time.Time{})
+}
+
 // NowFrom returns the "now" that WithNow put in ctx, if any.
 func NowFrom(ctx context.Context) (time.Time, bool) {
 	if ctx == nil {
 		return time.Time{}, false
 	}
 	t, ok := ctx.Value(nowKey{}).(time.Time)
-	return t, ok
+	return t, ok && !t.IsZero()
 }
 
 // SystemClock reads the wall clock, in UTC, unless the context carries a

@@ -94,7 +94,12 @@ func (s *Service) StartRun(ctx context.Context, tenantID string, asOf time.Time,
 	if wait {
 		return s.execute(ctx, run), nil
 	}
-	s.background(func(bg context.Context) { s.execute(bg, run) })
+	s.background(func(bg context.Context) {
+		if t, ok := domain.NowFrom(ctx); ok { // the tenant's test clock
+			bg = domain.WithNow(bg, t)
+		}
+		s.execute(bg, run)
+	})
 	return run, nil
 }
 

@@ -21,7 +21,7 @@ func (s *Service) insert(ctx context.Context, inv Invoice) (bool, error) {
 		err := tx.Raw(`INSERT INTO invoices (id, tenant_id, number, status, billing_reason, customer_id, subscription_id, currency,
 			period_start, period_end, subtotal, credits_applied, total, note, run_id, stripe_invoice_id, created_at, updated_at, finalized_at)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT (tenant_id, subscription_id, billing_reason, period_start) DO NOTHING RETURNING id`,
+			ON CONFLICT (tenant_id, subscription_id, billing_reason, period_start) WHERE status <> 'void' DO NOTHING RETURNING id`,
 			r.ID, r.TenantID, r.Number, r.Status, r.BillingReason, r.CustomerID, r.SubscriptionID, r.Currency,
 			r.PeriodStart, r.PeriodEnd, r.Subtotal, r.CreditsApplied, r.Total, r.Note, r.RunID, r.StripeInvoiceID, r.CreatedAt, r.UpdatedAt, r.FinalizedAt).
 			Scan(&ids).Error

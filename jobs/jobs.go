@@ -19,6 +19,9 @@ type Config struct {
 	FinalizeSchedule   string        // TALLY_FINALIZE_SCHEDULE, default "*/15 * * * *"
 	StripeSyncSchedule string        // TALLY_STRIPE_SYNC_SCHEDULE, default "*/5 * * * *"
 	FinalizeGrace      time.Duration // TALLY_FINALIZE_GRACE, default 24h after the period end
+	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run at
+	// its test clock's now, when it has one.
+	TestClocks bool
 }
 
 // Defaults fills empty settings.
@@ -142,7 +145,13 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	}
 	var firstErr error
 	for _, id := range ids {
-		run, err := j.invoicing.StartRun(ctx, id, j.clock.Now(ctx), true)
+		tctx := ctx
+		if j.cfg.TestClocks {
+			if t, ok, err := j.tenants.TestClock(ctx, id); err == nil && ok {
+				tctx = domain.WithNow(ctx, t)
+			}
+		}
+		run, err := j.invoicing.StartRun(tctx, id, j.clock.Now(tctx), true)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("tenant %s: %w", id, err)

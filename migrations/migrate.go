@@ -3,6 +3,7 @@ package migrations
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -96,6 +97,14 @@ func Apply(ctx context.Context, db *store.DB) ([]string, error) {
 		if have[m.Version] {
 			continue
 		}
+		noFK := db.Dialect == store.SQLite && strings.HasPrefix(m.SQL, foreignKeysOff)
+		if noFK {
+			// SQLite ignores this pragma inside a transaction; its one
+			// connection keeps it until it is turned back on below.
+			if err := g.Exec(`PRAGMA foreign_keys = OFF`).Error; err != nil {
+				return applied, fmt.Errorf("%s: %w", m.Name, err)
+			}
+		}
 		err := db.Tx(ctx, func(tx *gorm.DB) error {
 			for _, stmt := range splitStatements(m.SQL) {
 				if err := tx.Exec(stmt).Error; err != nil {
@@ -104,12 +113,36 @@ func Apply(ctx context.Context, db *store.DB) ([]string, error) {
 			}
 			return tx.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CURRENT_TIMESTAMP)`, m.Version, m.Name).Error
 		})
+		if noFK {
+			err = errors.Join(err, foreignKeysBackOn(g, m.Name))
+		}
 		if err != nil {
 			return applied, fmt.Errorf("apply migration: %w", err)
 		}
 		applied = append(applied, m.Name)
 	}
 	return applied, nil
+}
+
+// foreignKeysOff, as a SQLite migration's first line, has the runner turn
+// foreign keys off around the file: SQLite's documented way to rebuild a
+// table that others reference (a DROP TABLE would otherwise cascade).
+const foreignKeysOff = "-- tally:foreign-keys-off"
+
+// foreignKeysBackOn checks the rebuilt tables' references and turns foreign
+// keys on again.
+func foreignKeysBackOn(g *gorm.DB, name string) error {
+	var broken []map[string]any
+	if err := g.Raw(`PRAGMA foreign_key_check`).Scan(&broken).Error; err != nil {
+		return fmt.Errorf("%s: foreign key check: %w", name, err)
+	}
+	if err := g.Exec(`PRAGMA foreign_keys = ON`).Error; err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("%s: %d rows break a foreign key after the rebuild: %v", name, len(broken), broken[0])
+	}
+	return nil
 }
 
 // splitStatements splits a migration file on semicolons that end a line.
