@@ -18,8 +18,11 @@ type Customer struct {
 	Email      string
 	Currency   domain.Currency
 	Timezone   string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// TimezoneChanges are the changes of Timezone so far, oldest first
+	// (filled by Get).
+	TimezoneChanges []TimezoneChange
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
 // Location is the customer's time zone (UTC when unset).

@@ -19,7 +19,9 @@ type Context struct {
 
 // Cycle is the subscription's period grid.
 func (c Context) Cycle() cycle.Cycle {
-	return c.Subscription.Cycle(c.Plan.Interval, c.Customer.Location())
+	cy := c.Subscription.Cycle(c.Plan.Interval, c.Customer.InitialLocation())
+	cy.ZoneChanges = c.Customer.ZoneChanges()
+	return cy
 }
 
 // PeriodAt is the billing period containing t (clipped to a scheduled end),

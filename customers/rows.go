@@ -41,6 +41,7 @@ type subscriptionRow struct {
 	CancelProrate          bool
 	PreviousSubscriptionID *string
 	SkipStartInvoice       bool
+	AnchorAt               *time.Time
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
 }
@@ -60,7 +61,7 @@ func (r subscriptionRow) toSubscription(externalID, planKey string) Subscription
 		PlanID: r.PlanID, PlanKey: planKey, StartAt: r.StartAt.UTC(), BillingCycle: cycle.Kind(r.BillingCycle),
 		TrialDays: r.TrialDays, TrialEnd: utcPtr(r.TrialEnd), EndsAt: utcPtr(r.EndsAt), CanceledAt: utcPtr(r.CanceledAt),
 		EndReason: EndReason(r.EndReason), CancelProrate: r.CancelProrate, PreviousSubscriptionID: deref(r.PreviousSubscriptionID),
-		SkipStartInvoice: r.SkipStartInvoice, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		SkipStartInvoice: r.SkipStartInvoice, AnchorAt: utcPtr(r.AnchorAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func deref(s *string) string {

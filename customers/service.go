@@ -2,14 +2,18 @@ package customers
 
 import (
 	"context"
+
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/tallyhq/tally/calendar"
 
 	"github.com/tallyhq/tally/customers/cycle"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
+	"gorm.io/gorm"
 )
 
 // MaxTrialDays bounds trial_days.
@@ -73,7 +77,11 @@ func (s *Service) Get(ctx context.Context, tenantID, id string) (Customer, error
 		}
 		return Customer{}, fmt.Errorf("get customer: %w", err)
 	}
-	return r.toCustomer(), nil
+	out := []Customer{r.toCustomer()}
+	if err := s.withTimezoneChanges(ctx, tenantID, out); err != nil {
+		return Customer{}, err
+	}
+	return out[0], nil
 }
 
 // GetByExternalID reads a customer by external_id.
@@ -131,12 +139,16 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	if in.Email != nil {
 		updates["email"] = strings.TrimSpace(*in.Email)
 	}
+	newZone := ""
 	if in.Timezone != nil {
 		tz := *in.Timezone
 		if tz == "" {
 			tz = "UTC"
 		}
 		updates["timezone"] = tz
+		if cur := c.Timezone; tz != cur && !(cur == "" && tz == "UTC") {
+			newZone = tz
+		}
 	}
 	if in.Currency != nil {
 		cur, _ := domain.ParseCurrency(*in.Currency)
@@ -151,7 +163,17 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 		}
 		updates["currency"] = string(cur)
 	}
-	if err := s.db.WithContext(ctx).Model(&customerRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(updates).Error; err != nil {
+	// A change of zone is recorded with the instant it was made: periods
+	// that have begun keep their boundaries (pricing.md, Periods).
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if newZone != "" {
+			if err := recordTimezoneChange(tx, c, newZone, s.clock.Now(ctx)); err != nil {
+				return err
+			}
+		}
+		return tx.Model(&customerRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(updates).Error
+	})
+	if err != nil {
 		return Customer{}, fmt.Errorf("update customer: %w", err)
 	}
 	return s.Get(ctx, tenantID, id)
@@ -169,6 +191,24 @@ func (s *Service) planInUse(ctx context.Context, tenantID, planID string) (bool,
 // key). The plan must not be archived and must share the customer's
 // currency; both problems, and unknown names, are validation errors.
 func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in CreateSubscriptionInput) (Subscription, error) {
+	r, cust, plan, err := s.newSubscription(ctx, tenantID, in)
+	if err != nil {
+		return Subscription{}, err
+	}
+	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		return Subscription{}, fmt.Errorf("create subscription: %w", err)
+	}
+	sub := r.toSubscription(cust.ExternalID, plan.Key)
+	if s.onSubscribe != nil {
+		if err := s.onSubscribe(ctx, sub); err != nil {
+			return sub, fmt.Errorf("subscription %s was created, but its first invoice was not drafted (the next invoice run will): %w", sub.ID, err)
+		}
+	}
+	return sub, nil
+}
+
+// newSubscription validates in and builds the row to store.
+func (s *Service) newSubscription(ctx context.Context, tenantID string, in CreateSubscriptionInput) (subscriptionRow, Customer, plans.Plan, error) {
 	var p domain.Problems
 	var cust Customer
 	var plan plans.Plan
@@ -176,7 +216,7 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 		p.Add("customer", "is required (the customer's external_id)")
 	} else if c, err := s.GetByExternalID(ctx, tenantID, in.Customer); err != nil {
 		if domain.KindOf(err) != domain.KindNotFound {
-			return Subscription{}, err
+			return subscriptionRow{}, Customer{}, plans.Plan{}, err
 		}
 		p.Add("customer", "no customer with external_id %q", in.Customer)
 	} else {
@@ -186,7 +226,7 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 		p.Add("plan", "is required (a plan key)")
 	} else if pl, err := s.plans.GetByKey(ctx, tenantID, in.Plan); err != nil {
 		if domain.KindOf(err) != domain.KindNotFound {
-			return Subscription{}, err
+			return subscriptionRow{}, Customer{}, plans.Plan{}, err
 		}
 		p.Add("plan", "no plan with key %q", in.Plan)
 	} else if pl.ArchivedAt != nil {
@@ -207,8 +247,11 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 	if in.TrialDays < 0 || in.TrialDays > MaxTrialDays {
 		p.Add("trial_days", "must be between 0 and %d", MaxTrialDays)
 	}
+	if in.StartAt != nil {
+		domain.AddInstantProblem(&p, "start_at", *in.StartAt)
+	}
 	if err := p.Err(); err != nil {
-		return Subscription{}, err
+		return subscriptionRow{}, Customer{}, plans.Plan{}, err
 	}
 	now := s.clock.Now(ctx)
 	start := now
@@ -216,28 +259,20 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 		start = in.StartAt.UTC()
 	}
 	r := subscriptionRow{ID: domain.NewID(domain.PrefixSubscription), TenantID: tenantID, CustomerID: cust.ID, PlanID: plan.ID,
-		StartAt: start, BillingCycle: string(kind), TrialDays: in.TrialDays, SkipStartInvoice: in.SkipStartInvoice, CreatedAt: now, UpdatedAt: now}
+		StartAt: start, BillingCycle: string(kind), TrialDays: in.TrialDays, SkipStartInvoice: in.SkipStartInvoice,
+		AnchorAt: utcPtr(in.AnchorAt), CreatedAt: now, UpdatedAt: now}
 	if in.PreviousSubscriptionID != "" {
 		prev := in.PreviousSubscriptionID
 		r.PreviousSubscriptionID = &prev
 	}
 	if in.TrialDays > 0 {
-		// The trial lasts whole days in the customer's time zone.
+		// The trial ends at 00:00 in the customer's zone on the local date
+		// trial_days after the start's local date (pricing.md, Trials).
 		loc := cust.Location()
-		ls := start.In(loc)
-		end := time.Date(ls.Year(), ls.Month(), ls.Day()+in.TrialDays, ls.Hour(), ls.Minute(), ls.Second(), ls.Nanosecond(), loc).UTC()
+		end := calendar.DayStart(calendar.DateOf(start, loc).AddDays(in.TrialDays), loc)
 		r.TrialEnd = &end
 	}
-	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
-		return Subscription{}, fmt.Errorf("create subscription: %w", err)
-	}
-	sub := r.toSubscription(cust.ExternalID, plan.Key)
-	if s.onSubscribe != nil {
-		if err := s.onSubscribe(ctx, sub); err != nil {
-			return sub, fmt.Errorf("subscription %s was created, but its first invoice was not drafted (the next invoice run will): %w", sub.ID, err)
-		}
-	}
-	return sub, nil
+	return r, cust, plan, nil
 }
 
 // GetSubscription reads a subscription by id.
@@ -328,23 +363,88 @@ func keys(m map[string]bool) []string {
 }
 
 // SetEnd records that a subscription ends at endsAt (a cancellation or a
-// plan change). A subscription that already ended is a conflict; one whose
-// end lies ahead may be given a new end.
+// plan change), asked for now (kept as canceled_at: whether the last
+// period's advance fee is prorated or credited depends on it). A
+// subscription that already ended, or that a plan change already replaced,
+// is a conflict; one whose end lies ahead may be given a new end. The check
+// and the write are one conditional UPDATE, so two racing requests cannot
+// both pass the check.
 func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool) (Subscription, error) {
-	sub, err := s.GetSubscription(ctx, tenantID, id)
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return s.setEnd(ctx, tx, tenantID, id, endsAt, reason, prorate)
+	})
 	if err != nil {
 		return Subscription{}, err
 	}
-	now := s.clock.Now(ctx)
-	if sub.EndsAt != nil && !sub.EndsAt.After(now) {
-		return Subscription{}, domain.Conflict("invalid_state", "subscription %s already ended at %s", id, sub.EndsAt.Format(time.RFC3339))
-	}
-	err = s.db.WithContext(ctx).Model(&subscriptionRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(map[string]any{
-		"ends_at": endsAt.UTC(), "canceled_at": now, "end_reason": string(reason), "cancel_prorate": prorate, "updated_at": now}).Error
-	if err != nil {
-		return Subscription{}, fmt.Errorf("end subscription: %w", err)
-	}
 	return s.GetSubscription(ctx, tenantID, id)
+}
+
+func (s *Service) setEnd(ctx context.Context, tx *gorm.DB, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool) error {
+	now := s.clock.Now(ctx)
+	res := tx.Model(&subscriptionRow{}).
+		Where("tenant_id = ? AND id = ? AND (ends_at IS NULL OR ends_at > ?) AND end_reason <> ?", tenantID, id, now, string(EndPlanChange)).
+		Updates(map[string]any{"ends_at": endsAt.UTC(), "canceled_at": now, "end_reason": string(reason), "cancel_prorate": prorate, "updated_at": now})
+	if res.Error != nil {
+		return fmt.Errorf("end subscription: %w", res.Error)
+	}
+	if res.RowsAffected == 1 {
+		return nil
+	}
+	var r subscriptionRow
+	if err := tx.Where("tenant_id = ? AND id = ?", tenantID, id).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return domain.NotFound("subscription", id)
+		}
+		return fmt.Errorf("get subscription: %w", err)
+	}
+	if r.EndReason == string(EndPlanChange) {
+		return domain.Conflict("invalid_state", "subscription %s was replaced by a plan change; change or cancel its successor", id)
+	}
+	return domain.Conflict("invalid_state", "subscription %s already ended at %s", id, r.EndsAt.UTC().Format(time.RFC3339))
+}
+
+// ReplaceSubscription ends subscription id at `at` for a plan change and
+// starts its successor there (in, with PreviousSubscriptionID set), in one
+// transaction: either both happen or neither. The successor keeps the
+// predecessor's period grid (AnchorAt) unless in sets one. No
+// subscription_start hook runs for the successor: its first fee sits on the
+// plan_change invoice, or, for a change at a period's end, on its own
+// subscription_start invoice drafted by the first invoice run after it
+// begins.
+func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, at time.Time, in CreateSubscriptionInput) (old, next Subscription, err error) {
+	prev, err := s.GetSubscription(ctx, tenantID, id)
+	if err != nil {
+		return Subscription{}, Subscription{}, err
+	}
+	in.PreviousSubscriptionID = id
+	in.StartAt = &at
+	if in.AnchorAt == nil {
+		anchor := prev.BillingStart()
+		if prev.AnchorAt != nil {
+			anchor = *prev.AnchorAt
+		}
+		in.AnchorAt = &anchor
+	}
+	r, cust, plan, err := s.newSubscription(ctx, tenantID, in)
+	if err != nil {
+		return Subscription{}, Subscription{}, err
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.setEnd(ctx, tx, tenantID, id, at, EndPlanChange, false); err != nil {
+			return err
+		}
+		return tx.Create(&r).Error
+	})
+	if err != nil {
+		if domain.KindOf(err) != "" {
+			return Subscription{}, Subscription{}, err
+		}
+		return Subscription{}, Subscription{}, fmt.Errorf("change plan: %w", err)
+	}
+	if old, err = s.GetSubscription(ctx, tenantID, id); err != nil {
+		return Subscription{}, Subscription{}, err
+	}
+	return old, r.toSubscription(cust.ExternalID, plan.Key), nil
 }
 
 // Successor returns the subscription a plan change started in place of id.

@@ -50,7 +50,11 @@ type Subscription struct {
 	// SkipStartInvoice is set when the first fee of this subscription sits
 	// on its predecessor's plan_change invoice.
 	SkipStartInvoice bool
-	CreatedAt        time.Time
+	// AnchorAt, when set, anchors the period grid instead of the billing
+	// start: a plan change's successor keeps its predecessor's grid, so
+	// the new plan's first fee is prorated over the rest of the period.
+	AnchorAt  *time.Time
+	CreatedAt time.Time
 	UpdatedAt        time.Time
 }
 
@@ -66,7 +70,11 @@ func (s Subscription) BillingStart() time.Time {
 // Cycle returns the subscription's period grid for a plan interval and the
 // customer's time zone.
 func (s Subscription) Cycle(interval cycle.Interval, loc *time.Location) cycle.Cycle {
-	return cycle.Cycle{Interval: interval, Kind: s.BillingCycle, Start: s.BillingStart(), Location: loc}
+	c := cycle.Cycle{Interval: interval, Kind: s.BillingCycle, Start: s.BillingStart(), Location: loc}
+	if s.AnchorAt != nil {
+		c.Anchor = *s.AnchorAt
+	}
+	return c
 }
 
 // StatusAt says where the subscription stands at t.
@@ -110,4 +118,5 @@ type CreateSubscriptionInput struct {
 	// Set by a plan change only (never from the API).
 	PreviousSubscriptionID string
 	SkipStartInvoice       bool
+	AnchorAt               *time.Time
 }

@@ -13,9 +13,16 @@ var (
 // CheckInstant returns a validation error on field unless t lies in
 // [EarliestInstant, LatestInstant).
 func CheckInstant(field string, t time.Time) error {
+	var p Problems
+	AddInstantProblem(&p, field, t)
+	return p.Err()
+}
+
+// AddInstantProblem adds a problem on field to p unless t lies in
+// [EarliestInstant, LatestInstant).
+func AddInstantProblem(p *Problems, field string, t time.Time) {
 	if t.Before(EarliestInstant) || !t.Before(LatestInstant) {
-		return Invalid(field, "must lie between %s and %s, got %s", EarliestInstant.Format(time.RFC3339),
+		p.Add(field, "must lie between %s and %s, got %s", EarliestInstant.Format(time.RFC3339),
 			LatestInstant.Format(time.RFC3339), t.UTC().Format(time.RFC3339Nano))
 	}
-	return nil
 }

@@ -120,13 +120,8 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID, subscriptionID strin
 		return Change{}, err
 	}
 	now := in.At == "" || in.At == "now"
-	next, err := s.customers.CreateSubscription(ctx, tenantID, customers.CreateSubscriptionInput{
-		Customer: sc.Customer.ExternalID, Plan: in.Plan, StartAt: &end, BillingCycle: string(sc.Subscription.BillingCycle),
-		PreviousSubscriptionID: subscriptionID, SkipStartInvoice: now})
-	if err != nil {
-		return Change{}, err
-	}
-	sub, err := s.customers.SetEnd(ctx, tenantID, subscriptionID, end, customers.EndPlanChange, false)
+	sub, next, err := s.customers.ReplaceSubscription(ctx, tenantID, subscriptionID, end, customers.CreateSubscriptionInput{
+		Customer: sc.Customer.ExternalID, Plan: in.Plan, BillingCycle: string(sc.Subscription.BillingCycle), SkipStartInvoice: now})
 	if err != nil {
 		return Change{}, err
 	}

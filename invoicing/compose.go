@@ -25,7 +25,6 @@ type composer struct {
 	usage Usage
 	sc    customers.Context
 	cyc   cycle.Cycle
-	loc   *time.Location
 	ms    map[string]meters.Meter
 }
 
@@ -43,14 +42,18 @@ func newComposer(ctx context.Context, usage Usage, sc customers.Context) (*compo
 			return nil, err
 		}
 	}
-	return &composer{usage: usage, sc: sc, cyc: sc.Cycle(), loc: sc.Customer.Location(), ms: ms}, nil
+	return &composer{usage: usage, sc: sc, cyc: sc.Cycle(), ms: ms}, nil
 }
+
+// locAt is the time zone whose days count in the period containing t (the
+// customer's, as it was when that period was laid out).
+func (c *composer) locAt(t time.Time) *time.Location { return c.cyc.LocationAt(t) }
 
 // proration of a (possibly partial) period against the whole period it
 // falls in; nil when whole.
 func (c *composer) proration(p domain.Period) *rating.Proration {
 	full := c.cyc.FullPeriodAround(p)
-	pr := cycle.ProrationFor(p, full, c.loc)
+	pr := cycle.ProrationFor(p, full, c.locAt(p.Start))
 	if pr.Full() {
 		return nil
 	}
@@ -59,8 +62,10 @@ func (c *composer) proration(p domain.Period) *rating.Proration {
 }
 
 // usageLines rates every usage price over p, counting events before until
-// (zero: the whole period).
-func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.Time) ([]Line, error) {
+// (zero: the whole period). A minimum is prorated like a fixed fee over a
+// partial p; minimum, when not nil, is the share to use instead (a period
+// cut by a cancellation or a plan change counts its days as the fees do).
+func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.Time, minimum *rating.Proration) ([]Line, error) {
 	var out []Line
 	for _, pr := range c.sc.Plan.Prices {
 		if pr.Type != plans.Usage {
@@ -70,7 +75,7 @@ func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.T
 		if !ok {
 			return nil, fmt.Errorf("price %s: meter %s not found", pr.Key, pr.MeterID)
 		}
-		w := meters.Window{Period: p, Until: until, Location: c.loc}
+		w := meters.Window{Period: p, Until: until, Location: c.locAt(p.Start)}
 		q, err := c.usage.Quantity(ctx, c.sc.Subscription.TenantID, m, c.sc.Customer.ExternalID, pr.Filters, w)
 		if err != nil {
 			return nil, err
@@ -79,7 +84,13 @@ func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.T
 		var prorate rating.Proration
 		var shown *rating.Proration
 		if pr.Rating.MinimumAmount != nil {
-			if x := c.proration(p); x != nil {
+			x := minimum
+			if x == nil {
+				x = c.proration(p)
+			} else if x.Days == x.OfDays {
+				x = nil
+			}
+			if x != nil {
 				prorate, shown = *x, x
 			}
 		}
@@ -119,24 +130,49 @@ func (c *composer) feeLines(p domain.Period, cadence plans.Cadence) ([]Line, err
 	return out, nil
 }
 
-// nextPeriod is the period after p, or false when the subscription ends
-// with p.
+// nextPeriod is the period after p as the grid lays it out (not cut short
+// by the subscription's end: advanceFees decides what of it is billed), or
+// false when the subscription ends with p.
 func (c *composer) nextPeriod(p domain.Period) (domain.Period, bool) {
 	end := c.sc.Subscription.EndsAt
 	if end != nil && !end.After(p.End) {
 		return domain.Period{}, false
 	}
-	n := c.cyc.Next(p)
-	if end != nil && end.Before(n.End) {
-		n.End = *end
+	return c.cyc.Next(p), true
+}
+
+// endKnownBefore reports whether the subscription's end was asked for
+// before period q began (pricing.md, "When the end of the last period is
+// known").
+func (c *composer) endKnownBefore(q domain.Period) bool {
+	at := c.sc.Subscription.CanceledAt
+	return c.sc.Subscription.EndsAt != nil && at != nil && at.Before(q.Start)
+}
+
+// advanceFees rates the advance fees paid for period q (a whole grid
+// period, or the partial first one). When the subscription ends inside q
+// and that end was asked for before q began, a cancellation with prorate
+// bills the active days only (the day of the cancellation counts) and
+// without prorate the whole fee; either way no credit follows on the end
+// invoice. An end asked for later leaves q billed in full, and the end
+// invoice credits the unused days. So the money never depends on when
+// invoice runs happen.
+func (c *composer) advanceFees(q domain.Period) ([]Line, error) {
+	sub := c.sc.Subscription
+	end := sub.EndsAt
+	if end == nil || !end.After(q.Start) || !end.Before(q.End) || !c.endKnownBefore(q) || !sub.CancelProrate ||
+		sub.EndReason != customers.EndCancel {
+		return c.feeLines(q, plans.Advance)
 	}
-	return n, true
+	full := c.cyc.FullPeriodAround(q)
+	split := cycle.SplitAtCancel(q, full, *end, c.locAt(q.Start))
+	return c.splitLines(domain.Period{Start: q.Start, End: *end}, plans.Advance, split.Used, false)
 }
 
 // closing builds the lines of the invoice that closes p: p's usage up to
 // until, p's arrear fees, and the next period's advance fees.
 func (c *composer) closing(ctx context.Context, p domain.Period, until time.Time) ([]Line, error) {
-	lines, err := c.usageLines(ctx, p, until)
+	lines, err := c.usageLines(ctx, p, until, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +182,7 @@ func (c *composer) closing(ctx context.Context, p domain.Period, until time.Time
 	}
 	lines = append(lines, arrear...)
 	if n, ok := c.nextPeriod(p); ok {
-		adv, err := c.feeLines(n, plans.Advance)
+		adv, err := c.advanceFees(n)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +192,8 @@ func (c *composer) closing(ctx context.Context, p domain.Period, until time.Time
 }
 
 // opening builds the lines of the subscription_start invoice: the first
-// period's advance fees, prorated.
-func (c *composer) opening(first domain.Period) ([]Line, error) {
-	return c.feeLines(first, plans.Advance)
+// period's advance fees, prorated over a partial first period (and, see
+// advanceFees, over its active days when its end was known at its start).
+func (c *composer) opening() ([]Line, error) {
+	return c.advanceFees(c.cyc.First())
 }

@@ -74,11 +74,13 @@ func (c *composer) cut(ctx context.Context, cut domain.Period, until time.Time) 
 	full := c.cyc.FullPeriodAround(grid)
 	end := cut.End
 	sub := c.sc.Subscription
-	split := cycle.SplitAtCancel(grid, full, end, c.loc)
+	loc := c.locAt(cut.Start)
+	split := cycle.SplitAtCancel(grid, full, end, loc)
 	if sub.EndReason == customers.EndPlanChange {
-		split = cycle.SplitAtChange(grid, full, end, c.loc)
+		split = cycle.SplitAtChange(grid, full, end, loc)
 	}
-	lines, err := c.usageLines(ctx, cut, until)
+	used := rating.Proration{Days: split.Used.Days, OfDays: split.Used.OfDays}
+	lines, err := c.usageLines(ctx, cut, until, &used)
 	if err != nil {
 		return nil, err
 	}
@@ -87,7 +89,9 @@ func (c *composer) cut(ctx context.Context, cut domain.Period, until time.Time) 
 		return nil, err
 	}
 	lines = append(lines, arrear...)
-	if sub.CancelProrate || sub.EndReason == customers.EndPlanChange {
+	// The advance fee of this period was billed in full unless the end was
+	// known before it began (advanceFees): only then is nothing credited.
+	if (sub.CancelProrate || sub.EndReason == customers.EndPlanChange) && !c.endKnownBefore(grid) {
 		credit, err := c.splitLines(domain.Period{Start: end, End: grid.End}, plans.Advance, split.Unused, true)
 		if err != nil {
 			return nil, err
@@ -123,11 +127,10 @@ func (s *Service) planChangeLines(ctx context.Context, c *composer, p domain.Per
 	if err != nil {
 		return nil, err
 	}
-	first, ok := s.firstPeriod(nc)
-	if !ok {
+	if _, ok := s.firstPeriod(nc); !ok {
 		return lines, nil
 	}
-	opening, err := nc.opening(first)
+	opening, err := nc.opening()
 	if err != nil {
 		return nil, err
 	}

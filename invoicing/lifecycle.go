@@ -133,7 +133,7 @@ func (s *Service) linesFor(ctx context.Context, inv Invoice) ([]Line, error) {
 	}
 	switch inv.BillingReason {
 	case SubscriptionStart:
-		return orEmpty(c.opening(inv.Period))
+		return orEmpty(c.opening())
 	case Cycle:
 		return orEmpty(c.closing(ctx, inv.Period, time.Time{}))
 	case Cancel:

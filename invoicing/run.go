@@ -241,7 +241,7 @@ func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domai
 	var err error
 	switch reason {
 	case SubscriptionStart:
-		lines, err = c.opening(p)
+		lines, err = c.opening()
 	default:
 		lines, err = c.closing(ctx, p, time.Time{})
 	}

@@ -22,9 +22,40 @@ type Cycle struct {
 	// Start is the subscription's start_at, any instant, possibly mid-day. For
 	// anniversary cycles its calendar date in Location is the anchor day.
 	Start time.Time
-	// Location is the customer's IANA time zone; boundaries fall at 00:00 in
-	// it. Nil means UTC.
+	// Location is the customer's IANA time zone before any of ZoneChanges;
+	// boundaries fall at 00:00 in it. Nil means UTC.
 	Location *time.Location
+	// Anchor, when not zero, anchors the grid instead of Start: its date in
+	// Location is the anchor day (anniversary) and its period is the one
+	// the grid counts from. A plan change's successor keeps its
+	// predecessor's grid this way while its first period starts at Start.
+	Anchor time.Time
+	// ZoneChanges are the customer's time-zone changes, oldest first (see
+	// ZoneChange for how they move boundaries).
+	ZoneChanges []ZoneChange
+}
+
+// ZoneChange is a change of the customer's time zone made at instant At
+// (pricing.md, "Periods"). Periods that have begun by At keep their
+// boundaries; the next period runs from the current period's end to the
+// boundary that would have ended it, taken in the new zone (a monthly
+// period that would end on Jan 1 ends at 00:00 on Jan 1 in Location), and
+// later boundaries follow the new zone. That one period is a few hours
+// longer or shorter but whole. A change before Start applies to every
+// period. Where a zone far to the east would put a boundary before the
+// previous one (a daily cycle moved 26 hours), the boundary collapses onto
+// it and the empty period is skipped, so no instant is ever in two periods.
+type ZoneChange struct {
+	At       time.Time
+	Location *time.Location
+}
+
+// LocationAt is the time zone whose calendar days count in the period
+// containing t: the zone the period's end boundary was taken in. For a
+// cycle without ZoneChanges it is Location.
+func (c Cycle) LocationAt(t time.Time) *time.Location {
+	g := c.grid()
+	return g.segmentOf(g.after(t)).loc
 }
 
 // First returns the subscription's first period: [Start, the first boundary

@@ -1,4 +1,4 @@
--- The test clock, when a subscription's end was requested, customers'
+-- The test clock, a subscription's grid anchor, customers'
 -- time-zone history, and regenerated invoices.
 --
 -- test_clocks: a tenant's "now" while TALLY_TEST_CLOCK=on (micros, UTC).
@@ -8,10 +8,9 @@ CREATE TABLE test_clocks (
     updated_at  TIMESTAMPTZ NOT NULL
 );
 
--- end_requested_at: the instant the cancellation or plan change was asked
--- for; whether the last period's advance fee is prorated or credited
--- depends on it (pricing.md, "When the end of the last period is known").
-ALTER TABLE subscriptions ADD COLUMN end_requested_at TIMESTAMPTZ;
+-- anchor_at: where the period grid is anchored when not at the billing
+-- start (a plan change's successor keeps its predecessor's grid).
+ALTER TABLE subscriptions ADD COLUMN anchor_at TIMESTAMPTZ;
 
 -- A customer's time-zone changes, oldest first: from changed_us on,
 -- periods not yet begun follow to_timezone (pricing.md, Periods).

@@ -1,5 +1,5 @@
 -- tally:foreign-keys-off
--- The test clock, when a subscription's end was requested, customers'
+-- The test clock, a subscription's grid anchor, customers'
 -- time-zone history, and regenerated invoices. (The marker above makes the
 -- runner turn SQLite's foreign keys off around this file, as SQLite's
 -- documented table rebuild requires, and check them afterwards.)
@@ -9,7 +9,7 @@ CREATE TABLE test_clocks (
     updated_at  DATETIME NOT NULL
 );
 
-ALTER TABLE subscriptions ADD COLUMN end_requested_at DATETIME;
+ALTER TABLE subscriptions ADD COLUMN anchor_at DATETIME;
 
 CREATE TABLE customer_timezone_changes (
     tenant_id      TEXT NOT NULL REFERENCES tenants(id),
