@@ -55,7 +55,7 @@ type Subscription struct {
 	// the new plan's first fee is prorated over the rest of the period.
 	AnchorAt  *time.Time
 	CreatedAt time.Time
-	UpdatedAt        time.Time
+	UpdatedAt time.Time
 }
 
 // BillingStart is when the first paid period starts: the end of the trial,
