@@ -96,12 +96,18 @@ func (s *Server) invoiceAction(action string) echo.HandlerFunc {
 			inv, err = s.Invoicing.Transition(ctx, tenant, id, invoicing.Paid)
 		case "mark_uncollectible":
 			inv, err = s.Invoicing.Transition(ctx, tenant, id, invoicing.Uncollectible)
+		case "regenerate":
+			inv, err = s.Invoicing.Regenerate(ctx, tenant, id)
 		}
 		if err != nil {
 			return err
 		}
+
 		if action != "recompute" {
 			inv = s.pushToStripe(c, inv)
+		}
+		if action == "regenerate" {
+			return s.writeInvoiceStatus(c, http.StatusCreated, inv)
 		}
 		return s.writeInvoice(c, inv)
 	}

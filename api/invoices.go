@@ -57,6 +57,8 @@ type invoiceJSON struct {
 	CreatedAt       string     `json:"created_at"`
 	FinalizedAt     *string    `json:"finalized_at"`
 	LateEvents      *int64     `json:"late_events,omitempty"`
+	Replaces        *string    `json:"replaces"`
+	ReplacedBy      *string    `json:"replaced_by"`
 }
 
 func decStr(d *decimal.Decimal) *string {
@@ -80,7 +82,8 @@ func toInvoiceJSON(inv invoicing.Invoice) invoiceJSON {
 		CustomerID: inv.CustomerID, SubscriptionID: inv.SubscriptionID, Currency: string(cur),
 		PeriodStart: fmtTime(inv.Period.Start), PeriodEnd: fmtTime(inv.Period.End), Lines: make([]lineJSON, len(inv.Lines)),
 		Subtotal: cur.Format(inv.Subtotal), CreditsApplied: cur.Format(inv.CreditsApplied), Total: cur.Format(inv.Total),
-		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt)}
+		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt),
+		Replaces: strPtr(inv.Replaces), ReplacedBy: strPtr(inv.ReplacedBy)}
 	for i, l := range inv.Lines {
 		lj := lineJSON{PriceKey: l.PriceKey, Type: string(l.Type), Meter: strPtr(l.Meter), Description: l.Description,
 			Quantity: l.Quantity.String(), Amount: cur.Format(l.Amount), PeriodStart: fmtTime(l.Period.Start), PeriodEnd: fmtTime(l.Period.End)}
@@ -222,6 +225,11 @@ func (s *Server) getInvoice(c echo.Context) error {
 // writeInvoice answers one stored invoice; a finalized one reports how many
 // events arrived for its period after it was frozen.
 func (s *Server) writeInvoice(c echo.Context, inv invoicing.Invoice) error {
+	return s.writeInvoiceStatus(c, http.StatusOK, inv)
+}
+
+// writeInvoiceStatus writes an invoice (with late_events once finalized).
+func (s *Server) writeInvoiceStatus(c echo.Context, status int, inv invoicing.Invoice) error {
 	out := toInvoiceJSON(inv)
 	if inv.FinalizedAt != nil {
 		n, err := s.Invoicing.LateEvents(c.Request().Context(), inv)
@@ -230,5 +238,5 @@ func (s *Server) writeInvoice(c echo.Context, inv invoicing.Invoice) error {
 		}
 		out.LateEvents = &n
 	}
-	return c.JSON(http.StatusOK, out)
+	return c.JSON(status, out)
 }

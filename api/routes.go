@@ -81,6 +81,7 @@ func (s *Server) register() {
 	s.add(route{Method: "POST", Path: "/v1/invoices/:id/void", Access: Admin, Summary: "Void a draft or an unpaid invoice.", Response: "Invoice"}, s.invoiceAction("void"))
 	s.add(route{Method: "POST", Path: "/v1/invoices/:id/mark_paid", Access: Admin, Summary: "Record payment of a finalized invoice (paid outside Stripe).", Response: "Invoice"}, s.invoiceAction("mark_paid"))
 	s.add(route{Method: "POST", Path: "/v1/invoices/:id/mark_uncollectible", Access: Admin, Summary: "Give up collecting a finalized invoice.", Response: "Invoice"}, s.invoiceAction("mark_uncollectible"))
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/regenerate", Access: Admin, Summary: "Draft the replacement of a void invoice from the events stored now (linked by replaces / replaced_by).", Response: "Invoice", Status: 201}, s.invoiceAction("regenerate"))
 	s.add(route{Method: "POST", Path: "/v1/subscriptions/:id/cancel", Access: Admin, Summary: "Cancel now, at period end or at a timestamp (prorate credits unused advance fees).", Request: "CancelRequest", Response: "SubscriptionChange"}, s.cancelSubscription)
 	s.add(route{Method: "POST", Path: "/v1/subscriptions/:id/change_plan", Access: Admin, Summary: "Move to another plan now or at period end.", Request: "ChangePlanRequest", Response: "SubscriptionChange"}, s.changePlan)
 

@@ -58,7 +58,11 @@ type Invoice struct {
 	Note            string
 	StripeInvoiceID *string
 	// RunID is the invoice run that drafted the invoice, if any.
-	RunID       string
+	RunID string
+	// Replaces names the void invoice this one was regenerated from;
+	// ReplacedBy, on a void invoice, the one that replaced it.
+	Replaces    string
+	ReplacedBy  string
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	FinalizedAt *time.Time

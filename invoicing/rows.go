@@ -31,6 +31,8 @@ type invoiceRow struct {
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	FinalizedAt     *time.Time
+	Replaces        *string
+	ReplacedBy      *string
 }
 
 func (invoiceRow) TableName() string { return "invoices" }
@@ -96,6 +98,10 @@ func toRows(inv Invoice) (invoiceRow, []lineRow) {
 		id := inv.RunID
 		r.RunID = &id
 	}
+	if inv.Replaces != "" {
+		id := inv.Replaces
+		r.Replaces = &id
+	}
 	lines := make([]lineRow, len(inv.Lines))
 	for i, l := range inv.Lines {
 		tiers := "null"
@@ -135,6 +141,12 @@ func fromRows(r invoiceRow, lines []lineRow) Invoice {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), Lines: make([]Line, len(lines))}
 	if r.RunID != nil {
 		inv.RunID = *r.RunID
+	}
+	if r.Replaces != nil {
+		inv.Replaces = *r.Replaces
+	}
+	if r.ReplacedBy != nil {
+		inv.ReplacedBy = *r.ReplacedBy
 	}
 	for i, lr := range lines {
 		l := Line{PriceKey: lr.PriceKey, Type: plans.PriceType(lr.Type), Meter: lr.Meter, Description: lr.Description, Quantity: lr.Quantity,

@@ -14,30 +14,37 @@ import (
 // constraint decides, so concurrent runs cannot both insert). It reports
 // whether this call created it.
 func (s *Service) insert(ctx context.Context, inv Invoice) (bool, error) {
-	r, lines := toRows(inv)
 	created := false
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		var ids []string
-		err := tx.Raw(`INSERT INTO invoices (id, tenant_id, number, status, billing_reason, customer_id, subscription_id, currency,
-			period_start, period_end, subtotal, credits_applied, total, note, run_id, stripe_invoice_id, created_at, updated_at, finalized_at)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-			ON CONFLICT (tenant_id, subscription_id, billing_reason, period_start) WHERE status <> 'void' DO NOTHING RETURNING id`,
-			r.ID, r.TenantID, r.Number, r.Status, r.BillingReason, r.CustomerID, r.SubscriptionID, r.Currency,
-			r.PeriodStart, r.PeriodEnd, r.Subtotal, r.CreditsApplied, r.Total, r.Note, r.RunID, r.StripeInvoiceID, r.CreatedAt, r.UpdatedAt, r.FinalizedAt).
-			Scan(&ids).Error
-		if err != nil || len(ids) == 0 {
-			return err
-		}
-		created = true
-		if len(lines) == 0 {
-			return nil
-		}
-		return tx.Create(&lines).Error
+		var err error
+		created, err = insertTx(tx, inv)
+		return err
 	})
 	if err != nil {
 		return false, fmt.Errorf("store invoice: %w", err)
 	}
 	return created, nil
+}
+
+// insertTx is insert inside tx. Void invoices do not hold their slot: at
+// most one invoice per (subscription, reason, period start) is not void.
+func insertTx(tx *gorm.DB, inv Invoice) (bool, error) {
+	r, lines := toRows(inv)
+	var ids []string
+	err := tx.Raw(`INSERT INTO invoices (id, tenant_id, number, status, billing_reason, customer_id, subscription_id, currency,
+		period_start, period_end, subtotal, credits_applied, total, note, run_id, stripe_invoice_id, created_at, updated_at, finalized_at, replaces)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (tenant_id, subscription_id, billing_reason, period_start) WHERE status <> 'void' DO NOTHING RETURNING id`,
+		r.ID, r.TenantID, r.Number, r.Status, r.BillingReason, r.CustomerID, r.SubscriptionID, r.Currency,
+		r.PeriodStart, r.PeriodEnd, r.Subtotal, r.CreditsApplied, r.Total, r.Note, r.RunID, r.StripeInvoiceID, r.CreatedAt, r.UpdatedAt, r.FinalizedAt, r.Replaces).
+		Scan(&ids).Error
+	if err != nil || len(ids) == 0 {
+		return false, err
+	}
+	if len(lines) == 0 {
+		return true, nil
+	}
+	return true, tx.Create(&lines).Error
 }
 
 // exists reports which (reason, period start) invoices a subscription has.
