@@ -20,7 +20,10 @@ type File struct {
 	Events        []json.RawMessage `json:"events"`
 	Generate      []Generate        `json:"generate"`
 	EventsAgain   []json.RawMessage `json:"events_again"`
-	Expect        []Expect          `json:"expect"`
+	// Rejected is how many of the setup events the server must reject
+	// (default 0). Our extension of the form.
+	Rejected int      `json:"rejected"`
+	Expect   []Expect `json:"expect"`
 }
 
 // Generate describes count generated events.
@@ -32,12 +35,73 @@ type Generate struct {
 	Event    json.RawMessage `json:"event"`
 }
 
-// Expect is one expectation: a proposed invoice, or an invoice run and the
-// invoices it must have drafted.
+// Expect is one entry of expect, checked in order: a proposed invoice, an
+// invoice run and the invoices it must have drafted, or a step (form
+// version 2: the clock, changes, events, lifecycle actions, credits and
+// checks of what exists; see spec/scenarios/README.md, "Steps").
 type Expect struct {
 	ProposedInvoice *ProposedExpect `json:"proposed_invoice"`
 	InvoiceRun      *InvoiceRun     `json:"invoice_run"`
 	Invoices        []InvoiceExpect `json:"invoices"`
+
+	Clock          string            `json:"clock"`
+	Cancel         *CancelStep       `json:"cancel"`
+	ChangePlan     *ChangePlanStep   `json:"change_plan"`
+	UpdateCustomer json.RawMessage   `json:"update_customer"`
+	Events         []json.RawMessage `json:"events"`
+	// Rejected is how many of a step's events the server must reject
+	// (default 0: any rejection fails the scenario). Our extension.
+	Rejected      int             `json:"rejected"`
+	Finalize      *InvoiceRef     `json:"finalize"`
+	Void          *InvoiceRef     `json:"void"`
+	Regenerate    *InvoiceRef     `json:"regenerate"`
+	CreditGrant   json.RawMessage `json:"credit_grant"`
+	CreditBalance *BalanceExpect  `json:"credit_balance"`
+	Billed        *BilledExpect   `json:"billed"`
+	// As names what a change_plan (the successor) or a credit_grant made,
+	// for later entries.
+	As string `json:"as"`
+}
+
+// CancelStep is POST /v1/subscriptions/{id}/cancel.
+type CancelStep struct {
+	Subscription string `json:"subscription"`
+	At           string `json:"at"`
+	Prorate      *bool  `json:"prorate"`
+}
+
+// ChangePlanStep is POST /v1/subscriptions/{id}/change_plan.
+type ChangePlanStep struct {
+	Subscription string `json:"subscription"`
+	Plan         string `json:"plan"`
+	At           string `json:"at"`
+}
+
+// InvoiceRef names one invoice of a subscription by reason and period start.
+type InvoiceRef struct {
+	Subscription  string `json:"subscription"`
+	BillingReason string `json:"billing_reason"`
+	PeriodStart   string `json:"period_start"`
+}
+
+// BalanceExpect checks GET /v1/customers/{id}/credit_balance?at= for one
+// unit; each figure given must match.
+type BalanceExpect struct {
+	Customer  string `json:"customer"`
+	At        string `json:"at"`
+	Unit      string `json:"unit"`
+	Remaining string `json:"remaining"`
+	Granted   string `json:"granted"`
+	Used      string `json:"used"`
+	Pending   string `json:"pending"`
+	Expired   string `json:"expired"`
+}
+
+// BilledExpect checks the sum of the totals of a subscription's invoices
+// that are not void.
+type BilledExpect struct {
+	Subscription string `json:"subscription"`
+	Total        string `json:"total"`
 }
 
 // ProposedExpect checks GET /v1/subscriptions/{id}/proposed_invoice?at=.

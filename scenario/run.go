@@ -56,6 +56,17 @@ func Run(ctx context.Context, baseURL, rootKey string, f File) (Report, error) {
 		return rep, fmt.Errorf("create tenant: %w", err)
 	}
 	c := &Client{BaseURL: baseURL, Key: tenant.APIKey, HTTP: root.HTTP}
+	pl := &player{c: c, subs: map[string]string{}, customers: map[string]string{}, grants: map[string]string{}}
+	expects := f.Expect
+	// A scenario with steps begins with a clock step: everything is
+	// created at that instant.
+	if len(expects) > 0 && expects[0].Clock != "" {
+		rep.Checks = append(rep.Checks, pl.clock(ctx, 0, expects[0].Clock))
+		if !rep.Checks[0].OK {
+			return rep, fmt.Errorf("set the test clock (does the server run with TALLY_TEST_CLOCK=on?): %s", rep.Checks[0].Detail)
+		}
+		expects = expects[1:]
+	}
 	for i, m := range f.Meters {
 		if err := c.do(ctx, "POST", "/v1/meters", m, nil); err != nil {
 			return rep, fmt.Errorf("meters[%d]: %w", i, err)
@@ -67,11 +78,15 @@ func Run(ctx context.Context, baseURL, rootKey string, f File) (Report, error) {
 		}
 	}
 	for i, cu := range f.Customers {
-		if err := c.do(ctx, "POST", "/v1/customers", cu, nil); err != nil {
+		var created struct {
+			ID         string `json:"id"`
+			ExternalID string `json:"external_id"`
+		}
+		if err := c.do(ctx, "POST", "/v1/customers", cu, &created); err != nil {
 			return rep, fmt.Errorf("customers[%d]: %w", i, err)
 		}
+		pl.customers[created.ExternalID] = created.ID
 	}
-	subs := map[string]string{}
 	for i, raw := range f.Subscriptions {
 		var body map[string]json.RawMessage
 		if err := json.Unmarshal(raw, &body); err != nil {
@@ -89,41 +104,25 @@ func Run(ctx context.Context, baseURL, rootKey string, f File) (Report, error) {
 			return rep, fmt.Errorf("subscriptions[%d]: %w", i, err)
 		}
 		if ref != "" {
-			subs[ref] = created.ID
+			pl.subs[ref] = created.ID
 		}
 	}
 	all, err := Expand(f)
 	if err != nil {
 		return rep, err
 	}
-	for start := 0; start < len(all); start += BatchSize {
-		end := min(start+BatchSize, len(all))
-		var res struct {
-			Accepted   int `json:"accepted"`
-			Duplicates int `json:"duplicates"`
-			Rejected   []struct {
-				Index int             `json:"index"`
-				Error json.RawMessage `json:"error"`
-			} `json:"rejected"`
-		}
-		if err := c.do(ctx, "POST", "/v1/events/batch", map[string]any{"events": all[start:end]}, &res); err != nil {
-			return rep, fmt.Errorf("events %d-%d: %w", start, end-1, err)
-		}
-		rep.Accepted += res.Accepted
-		rep.Duplicates += res.Duplicates
-		for _, r := range res.Rejected {
-			rep.Rejected = append(rep.Rejected, fmt.Sprintf("event %d: %s", start+r.Index, r.Error))
-		}
+	res, err := pl.send(ctx, all)
+	if err != nil {
+		return rep, err
 	}
-	for i, e := range f.Expect {
-		switch {
-		case e.ProposedInvoice != nil:
-			rep.Checks = append(rep.Checks, checkProposed(ctx, c, subs, i, *e.ProposedInvoice))
-		case e.InvoiceRun != nil:
-			rep.Checks = append(rep.Checks, checkRun(ctx, c, subs, i, *e.InvoiceRun, e.Invoices)...)
-		default:
-			rep.Checks = append(rep.Checks, Check{Name: fmt.Sprintf("expect[%d]", i), Detail: "unknown expectation: neither proposed_invoice nor invoice_run"})
-		}
+	rep.Accepted, rep.Duplicates, rep.Rejected = res.accepted, res.duplicates, res.rejected
+	if len(res.rejected) != f.Rejected {
+		rep.Checks = append(rep.Checks, Check{Name: "events", Detail: fmt.Sprintf("%d events rejected, the file expects %d: %s",
+			len(res.rejected), f.Rejected, strings.Join(res.rejected, "; "))})
+	}
+	offset := len(f.Expect) - len(expects)
+	for k, e := range expects {
+		rep.Checks = append(rep.Checks, pl.step(ctx, k+offset, e)...)
 	}
 	return rep, nil
 }
@@ -147,6 +146,7 @@ func Expand(f File) ([]json.RawMessage, error) {
 type invoice struct {
 	ID             string `json:"id"`
 	Status         string `json:"status"`
+	ReplacedBy     string `json:"replaced_by"`
 	BillingReason  string `json:"billing_reason"`
 	SubscriptionID string `json:"subscription_id"`
 	PeriodStart    string `json:"period_start"`
@@ -199,7 +199,8 @@ func compare(inv invoice, total string, lines map[string]string) []string {
 	return bad
 }
 
-func checkProposed(ctx context.Context, c *Client, subs map[string]string, i int, e ProposedExpect) Check {
+func (pl *player) proposed(ctx context.Context, i int, e ProposedExpect) Check {
+	c, subs := pl.c, pl.subs
 	ch := Check{Name: fmt.Sprintf("expect[%d] proposed invoice of %s at %s", i, e.Subscription, e.At)}
 	id, ok := subs[e.Subscription]
 	if !ok {
@@ -221,7 +222,9 @@ func checkProposed(ctx context.Context, c *Client, subs map[string]string, i int
 	return ch
 }
 
-func checkRun(ctx context.Context, c *Client, subs map[string]string, i int, run InvoiceRun, want []InvoiceExpect) []Check {
+// run posts an invoice run and checks that it completed, then checks the
+// listed invoices.
+func (pl *player) run(ctx context.Context, i int, run InvoiceRun, want []InvoiceExpect) []Check {
 	head := Check{Name: fmt.Sprintf("expect[%d] invoice run as of %s", i, run.AsOf)}
 	body := map[string]any{"wait": true}
 	if run.AsOf != "" {
@@ -231,46 +234,32 @@ func checkRun(ctx context.Context, c *Client, subs map[string]string, i int, run
 		Status string          `json:"status"`
 		Failed json.RawMessage `json:"failed"`
 	}
-	if err := c.do(ctx, "POST", "/v1/invoice_runs", body, &res); err != nil {
+	if err := pl.c.do(ctx, "POST", "/v1/invoice_runs", body, &res); err != nil {
 		head.Detail = err.Error()
 		return []Check{head}
 	}
-	head.OK = true
+	head.OK = res.Status == "completed"
 	head.Detail = "status " + res.Status
-	out := []Check{head}
+	if !head.OK {
+		head.Detail += ", failed: " + string(res.Failed)
+	}
+	return append([]Check{head}, pl.checkInvoices(ctx, i, want)...)
+}
+
+// checkInvoices checks that each listed invoice exists (exactly one that is
+// not void) with its amounts.
+func (pl *player) checkInvoices(ctx context.Context, i int, want []InvoiceExpect) []Check {
+	var out []Check
 	for k, w := range want {
 		ch := Check{Name: fmt.Sprintf("expect[%d].invoices[%d] %s %s from %s", i, k, w.Subscription, w.BillingReason, w.PeriodStart)}
-		id, ok := subs[w.Subscription]
-		if !ok {
-			ch.Detail = "no subscription with ref " + w.Subscription
-			out = append(out, ch)
-			continue
-		}
-		invs, err := listInvoices(ctx, c, id)
+		match, err := pl.find(ctx, InvoiceRef{Subscription: w.Subscription, BillingReason: w.BillingReason, PeriodStart: w.PeriodStart},
+			func(inv invoice) bool { return inv.Status != "void" })
 		if err != nil {
 			ch.Detail = err.Error()
 			out = append(out, ch)
 			continue
 		}
-		wantStart, err := time.Parse(time.RFC3339Nano, w.PeriodStart)
-		if err != nil {
-			ch.Detail = "period_start: " + err.Error()
-			out = append(out, ch)
-			continue
-		}
-		var match []invoice
-		for _, inv := range invs {
-			ps, err := time.Parse(time.RFC3339Nano, inv.PeriodStart)
-			if err == nil && inv.Status != "void" && inv.BillingReason == w.BillingReason && ps.Equal(wantStart) {
-				match = append(match, inv)
-			}
-		}
-		if len(match) != 1 {
-			ch.Detail = fmt.Sprintf("found %d such invoices (not void), want exactly 1", len(match))
-			out = append(out, ch)
-			continue
-		}
-		bad := compare(match[0], w.Total, w.Lines)
+		bad := compare(match, w.Total, w.Lines)
 		ch.OK = len(bad) == 0
 		ch.Detail = strings.Join(bad, "; ")
 		out = append(out, ch)

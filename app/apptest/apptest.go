@@ -28,10 +28,11 @@ type Server struct {
 }
 
 // Start runs Tally on a fresh database of the dialect with the scheduler
-// off. The clock starts at now (a FixedClock the test may move).
+// off and test clocks on. The clock starts at now (a FixedClock the test
+// may move; a tenant's test clock, when set, takes precedence).
 func Start(t testing.TB, d store.Dialect, now time.Time) *Server {
 	t.Helper()
-	cfg := app.Config{DatabaseURL: storetest.URL(t, d), RootKey: RootKey, Scheduler: false, LogLevel: "error", BodyLimit: "8M", ShutdownTimeout: time.Second}
+	cfg := app.Config{DatabaseURL: storetest.URL(t, d), RootKey: RootKey, Scheduler: false, TestClock: true, LogLevel: "error", BodyLimit: "8M", ShutdownTimeout: time.Second}
 	clock := domain.NewFixedClock(now)
 	a, err := app.Open(context.Background(), cfg, clock, app.NewLogger("error"))
 	if err != nil {
