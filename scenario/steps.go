@@ -98,7 +98,6 @@ func (pl *player) customer(externalID string) (string, error) {
 	return "", fmt.Errorf("no customer with external_id %q", externalID)
 }
 
-
 func (pl *player) cancel(ctx context.Context, i int, st CancelStep) Check {
 	name := fmt.Sprintf("expect[%d] cancel %s at %s", i, st.Subscription, st.At)
 	id, err := pl.sub(st.Subscription)
