@@ -50,7 +50,7 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 		var ms []meters.Meter
 		for _, typ := range types {
 			in := meters.CreateInput{Key: "m_" + string(typ), EventName: "llm", Aggregation: meters.Aggregation{Type: typ, Field: "tokens"},
-				Filters: meters.Filters{"region": {"eu", "us"}}}
+				Filters: meters.Filters{"region": {meters.StringValue("eu"), meters.StringValue("us")}}}
 			if typ == meters.Count {
 				in.Aggregation.Field = ""
 			}
@@ -60,7 +60,7 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 			}
 			ms = append(ms, m)
 		}
-		byModel := meters.Filters{"model": {"o1"}}
+		byModel := meters.Filters{"model": {meters.StringValue("o1")}}
 		for _, m := range ms {
 			ensure(t, db, m, byModel) // before the events: kept at ingestion
 		}
