@@ -72,17 +72,17 @@ func TestPriceFiltersCountEqualValuesOnEveryStoreAndPath(t *testing.T) {
 		filters string
 		want    int64
 	}{
-		{"a number matches every spelling of its value", `{"v": [100]}`, 3},             // 1e2, 100, 100.0
-		{"a number written as an exponent is the same filter", `{"v": [1e2]}`, 3},       // 1e2, 100, 100.0
-		{"a string of digits matches only that string", `{"v": ["100"]}`, 1},           // "100"
-		{"zero matches minus zero", `{"v": [0]}`, 2},                                   // -0, 0
-		{"a fraction matches it with trailing zeros", `{"v": [1.5]}`, 2},               // 1.50, 1.5
-		{"an escaped string matches the decoded one", `{"v": ["caf\u00e9"]}`, 2},       // both cafés
-		{"a boolean does not match the string true", `{"v": [true]}`, 1},               // true
-		{"the string true does not match the boolean", `{"v": ["true"]}`, 1},           // "true"
-		{"the string 1 does not match the number 1", `{"v": ["1"]}`, 1},                // "1"
-		{"the number 1 does not match the string 1", `{"v": [1]}`, 1},                  // 1
-		{"a list of both kinds matches both", `{"v": [1, "1", 1.0]}`, 2},               // "1", 1
+		{"a number matches every spelling of its value", `{"v": [100]}`, 3},           // 1e2, 100, 100.0
+		{"a number written as an exponent is the same filter", `{"v": [1e2]}`, 3},     // 1e2, 100, 100.0
+		{"a string of digits matches only that string", `{"v": ["100"]}`, 1},          // "100"
+		{"zero matches minus zero", `{"v": [0]}`, 2},                                  // -0, 0
+		{"a fraction matches it with trailing zeros", `{"v": [1.5]}`, 2},              // 1.50, 1.5
+		{"an escaped string matches the decoded one", `{"v": ["caf\u00e9"]}`, 2},      // both cafés
+		{"a boolean does not match the string true", `{"v": [true]}`, 1},              // true
+		{"the string true does not match the boolean", `{"v": ["true"]}`, 1},          // "true"
+		{"the string 1 does not match the number 1", `{"v": ["1"]}`, 1},               // "1"
+		{"the number 1 does not match the string 1", `{"v": [1]}`, 1},                 // 1
+		{"a list of both kinds matches both", `{"v": [1, "1", 1.0]}`, 2},              // "1", 1
 		{"values that no event holds match nothing", `{"v": ["1e2", false, 101]}`, 0}, // none
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
