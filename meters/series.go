@@ -30,8 +30,12 @@ type Point struct {
 }
 
 // SeriesQuery asks for a meter's usage by one customer in buckets. Day
-// buckets start at 00:00 in Location (the customer's zone); From is moved
-// back to the start of its bucket.
+// buckets are the calendar days of Location (the customer's zone; nil means
+// UTC), as package calendar defines them: each begins at the day's first
+// instant (the transition, where midnight is skipped) and lasts as long as
+// the day really does (23, 24, 25 or 23.5 hours). Hour buckets are UTC
+// hours. From is moved back to the start of its bucket; the last bucket is
+// whole even when To falls inside it.
 type SeriesQuery struct {
 	Meter       Meter
 	Customer    string
