@@ -47,7 +47,8 @@ func (f *Filters) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Validate checks property names and that every list is non-empty.
+// Validate checks property names, that every list is non-empty and that
+// it holds only values (never the zero Value).
 func (f Filters) Validate() error {
 	var p domain.Problems
 	for _, k := range f.Keys() {
@@ -56,6 +57,12 @@ func (f Filters) Validate() error {
 		}
 		if len(f[k]) == 0 {
 			p.Add(k, "must list at least one value")
+		}
+		for _, v := range f[k] {
+			if !v.Valid() {
+				p.Add(k, "values must be strings, numbers or booleans")
+				break
+			}
 		}
 	}
 	return p.Err()
