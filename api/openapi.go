@@ -81,7 +81,8 @@ func schemaOf(t reflect.Type) map[string]any {
 	case rawType:
 		return map[string]any{"type": "object"}
 	case filtersType:
-		return map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}}
+		return map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": []string{"string", "number", "boolean"}}},
+			"description": "an event passes when, for each property, its value equals one listed value as JSON values: 100 = 1e2 = 100.0, \"1\" is not 1"}
 	}
 	switch t.Kind() {
 	case reflect.String:

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -88,9 +89,9 @@ func Aggregate(m Meter, extra Filters, events []Event, prior *Event, w Window) d
 		}
 		return val
 	case UniqueCount:
-		seen := map[string]bool{}
+		seen := map[Value]bool{}
 		for _, e := range in {
-			if v, ok := e.Properties.Unique(m.Aggregation.Field); ok {
+			if v, ok := e.Properties.Value(m.Aggregation.Field); ok {
 				seen[v] = true
 			}
 		}
@@ -101,18 +102,13 @@ func Aggregate(m Meter, extra Filters, events []Event, prior *Event, w Window) d
 	return decimal.Zero
 }
 
-// later orders events by timestamp, ties to the greater id.
-func later(a, b Event) bool {
-	if !a.Timestamp.Equal(b.Timestamp) {
-		return a.Timestamp.After(b.Timestamp)
-	}
-	return a.ID > b.ID
-}
-
-// unitDays sums, over each customer-calendar day of the window that has
-// begun before End(), the largest value seen that day, or else the last
-// value seen before it (carried from any earlier event, even before the
-// period). A day with no value yet counts zero.
+// unitDays sums, over each calendar day in the window's Location (see
+// package calendar: a day begins at its first instant, even where midnight
+// is skipped, and lasts 23, 24, 25 or 23.5 hours) that has begun before
+// End(), the largest value seen that day, or else the last value seen before
+// it (carried from any earlier event, even before the period). A day with no
+// value yet counts zero. The first and last days count whole even when the
+// window starts or ends inside them; only events inside the window are seen.
 func unitDays(m Meter, in []Event, prior *Event, w Window) decimal.Decimal {
 	type point struct {
 		e Event
@@ -131,22 +127,16 @@ func unitDays(m Meter, in []Event, prior *Event, w Window) decimal.Decimal {
 			carry = &v
 		}
 	}
-	loc := w.loc()
-	end := w.End()
 	total := decimal.Zero
 	i := 0
-	s := w.Period.Start.In(loc)
-	day := time.Date(s.Year(), s.Month(), s.Day(), 0, 0, 0, 0, loc)
-	for day.Before(end) {
-		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+	for _, day := range calendar.DayPeriods(domain.Period{Start: w.Period.Start, End: w.End()}, w.loc()) {
 		var dayMax *decimal.Decimal
-		for i < len(pts) && pts[i].e.Timestamp.Before(next) {
+		for i < len(pts) && pts[i].e.Timestamp.Before(day.End) {
 			v := pts[i].v
 			if dayMax == nil || v.GreaterThan(*dayMax) {
 				dayMax = &v
 			}
-			last := pts[i].v
-			carry = &last
+			carry = &v
 			i++
 		}
 		switch {
@@ -155,7 +145,6 @@ func unitDays(m Meter, in []Event, prior *Event, w Window) decimal.Decimal {
 		case carry != nil:
 			total = total.Add(*carry)
 		}
-		day = next
 	}
 	return total
 }

@@ -5,10 +5,16 @@
 // Rules kept here (see shared/spec/pricing.md):
 //   - An event counts for a meter when its event_name is the meter's and, for
 //     every property the meter's filters name, its value is one of the listed
-//     values (values compare by their text: "o1", 42, true).
+//     values, equal as JSON values (see Value: 100 is 1e2, "caf\u00e9" is
+//     "café", the string "1" is not the number 1), computed in Go so that
+//     both stores and every read path agree.
 //   - A meter that reads a field (sum, max, latest, unit_days) rejects, at
 //     ingestion, an event it would count whose field is missing or not a
 //     decimal; such an event is never counted as zero.
+//   - latest ties on one timestamp go to the greater event id by bytes
+//     (UTF-8), never by a database collation (see byteID), on every path.
+//   - unit_days and daily usage series count the calendar days of the
+//     customer's zone, through package calendar.
 //   - The same event id in a tenant is stored once, whatever its payload: the
 //     first wins, even when two requests race (a primary key decides).
 //   - Events for a customer external_id that does not exist yet are stored and

@@ -12,11 +12,18 @@ import (
 
 // Filters narrow a meter or a price to part of its events: an event passes
 // when, for every listed property, its value is one of the listed values. A
-// property missing from the event fails the filter. Values compare by text:
-// the string itself, or the JSON literal of a number or boolean.
-type Filters map[string][]string
+// property missing from the event, or holding null, an object or an array,
+// fails the filter.
+//
+// Listed values are typed JSON values, compared as pricing.md's equality of
+// event values says (see Value): in {"n": [1]} the number 1 matches 1, 1.0
+// and 1e0 but not the string "1"; {"n": ["1"]} matches only the string "1";
+// {"flag": [true]} matches the boolean, not the string "true". A filter may
+// list values of several kinds ({"n": [1, "1"]} matches both).
+type Filters map[string][]Value
 
-// UnmarshalJSON accepts string, number and boolean values.
+// UnmarshalJSON reads an object of arrays of strings, numbers and booleans
+// (null reads as no filters). Numbers are read from their literal, exactly.
 func (f *Filters) UnmarshalJSON(b []byte) error {
 	var raw map[string][]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -26,13 +33,13 @@ func (f *Filters) UnmarshalJSON(b []byte) error {
 	}
 	out := Filters{}
 	for k, vals := range raw {
-		list := make([]string, 0, len(vals))
+		list := make([]Value, 0, len(vals))
 		for _, v := range vals {
-			s, ok := scalarText(v)
+			x, ok := ParseValue(v)
 			if !ok {
 				return fmt.Errorf("filters.%s: values must be strings, numbers or booleans", k)
 			}
-			list = append(list, s)
+			list = append(list, x)
 		}
 		out[k] = list
 	}
@@ -40,7 +47,8 @@ func (f *Filters) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Validate checks property names and that every list is non-empty.
+// Validate checks property names, that every list is non-empty and that
+// it holds only values (never the zero Value).
 func (f Filters) Validate() error {
 	var p domain.Problems
 	for _, k := range f.Keys() {
@@ -49,6 +57,12 @@ func (f Filters) Validate() error {
 		}
 		if len(f[k]) == 0 {
 			p.Add(k, "must list at least one value")
+		}
+		for _, v := range f[k] {
+			if !v.Valid() {
+				p.Add(k, "values must be strings, numbers or booleans")
+				break
+			}
 		}
 	}
 	return p.Err()
@@ -67,7 +81,7 @@ func (f Filters) Keys() []string {
 // Match reports whether properties pass every filter.
 func (f Filters) Match(props Properties) bool {
 	for k, allowed := range f {
-		v, ok := props.Text(k)
+		v, ok := props.Value(k)
 		if !ok {
 			return false
 		}
@@ -85,24 +99,21 @@ func (f Filters) Match(props Properties) bool {
 	return true
 }
 
-// scalarText is the text a scalar JSON value compares by.
-func scalarText(raw json.RawMessage) (string, bool) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", false
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return "", false
+// canonical returns the filters with each list sorted by Key and without
+// repeated values (equal values listed twice, 1 and 1.0, are one).
+func (f Filters) canonical() Filters {
+	c := Filters{}
+	for k, vals := range f {
+		seen := map[Value]bool{}
+		var list []Value
+		for _, v := range vals {
+			if !seen[v] {
+				seen[v] = true
+				list = append(list, v)
+			}
 		}
-		return s, true
-	case 't', 'f':
-		return string(raw), string(raw) == "true" || string(raw) == "false"
-	case '{', '[', 'n':
-		return "", false
-	default:
-		return string(raw), true
+		sort.Slice(list, func(i, j int) bool { return list[i].Key() < list[j].Key() })
+		c[k] = list
 	}
+	return c
 }

@@ -55,13 +55,14 @@ func (p Properties) Lookup(path string) (json.RawMessage, bool) {
 	return inner.Lookup(rest)
 }
 
-// Text returns the comparable text of a scalar property (see Filters).
-func (p Properties) Text(path string) (string, bool) {
+// Value returns the comparable value of a scalar property (see Value): ok is
+// false when the property is missing or holds null, an object or an array.
+func (p Properties) Value(path string) (Value, bool) {
 	v, ok := p.Lookup(path)
 	if !ok {
-		return "", false
+		return Value{}, false
 	}
-	return scalarText(v)
+	return ParseValue(v)
 }
 
 // Decimal reads a property that must hold a decimal: a JSON number or a
@@ -87,21 +88,6 @@ func (p Properties) Decimal(path string) (decimal.Decimal, error) {
 		return decimal.Decimal{}, fmt.Errorf("is not a decimal (got %s)", truncate(s))
 	}
 	return d, nil
-}
-
-// Unique returns the text a unique_count compares a property by: its JSON
-// text, so "1" and 1 are different values. Objects and arrays are not
-// counted.
-func (p Properties) Unique(path string) (string, bool) {
-	v, ok := p.Lookup(path)
-	if !ok {
-		return "", false
-	}
-	v = bytes.TrimSpace(v)
-	if len(v) == 0 || v[0] == '{' || v[0] == '[' || string(v) == "null" {
-		return "", false
-	}
-	return string(v), true
 }
 
 func truncate(s string) string {

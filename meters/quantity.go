@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/store"
+	"gorm.io/gorm"
 )
 
 // Quantity aggregates the meter's events of one customer (by external_id)
@@ -14,23 +15,22 @@ import (
 // count, sum, max and latest read the rollups of the (meter, filters)
 // series: hourly rows for the whole UTC hours of the window, minute rows
 // for the whole minutes at its ends, raw events only for the partial
-// minutes, so a month of millions of events costs a few hundred rows. Without a series (no price created it), and for
-// unique_count and unit_days, the window's raw events are read through the
-// (tenant, customer, event_name, ts) index.
+// minutes, so a month of millions of events costs a few hundred rows. A
+// series no price has created yet is created (and backfilled) on first use.
+// unique_count and unit_days read the window's raw events through the
+// (tenant, customer, event_name, ts) index. Every path compares values as
+// JSON values (Value) and breaks latest ties by id bytes, so all agree.
 func (s *Service) Quantity(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, w Window) (decimal.Decimal, error) {
 	start, end := w.Period.Start.UnixMicro(), w.End().UnixMicro()
 	if end <= start {
 		return decimal.Zero, nil
 	}
 	if m.Aggregation.Type.rollable() {
-		var sr seriesRow
-		err := s.db.WithContext(ctx).Where("tenant_id = ? AND meter_id = ? AND filters_key = ?", tenantID, m.ID, filtersKey(extra)).Take(&sr).Error
-		switch {
-		case err == nil:
-			return s.fromRollups(ctx, tenantID, m, customer, extra, sr.ID, start, end)
-		case !store.IsNotFound(err):
-			return decimal.Zero, fmt.Errorf("find rollup series: %w", err)
+		id, err := s.seriesID(ctx, tenantID, m, extra)
+		if err != nil {
+			return decimal.Zero, err
 		}
+		return s.fromRollups(ctx, tenantID, m, customer, extra, id, start, end)
 	}
 	events, err := s.rawEvents(ctx, tenantID, m, customer, start, end)
 	if err != nil {
@@ -44,6 +44,34 @@ func (s *Service) Quantity(ctx context.Context, tenantID string, m Meter, custom
 		}
 	}
 	return Aggregate(m, extra, events, prior, w), nil
+}
+
+// seriesID finds the rollup series of the meter and filters, creating and
+// backfilling it when no price has yet (as after migration 0011, which
+// dropped the series built before values compared as JSON values).
+func (s *Service) seriesID(ctx context.Context, tenantID string, m Meter, extra Filters) (string, error) {
+	find := func() (string, error) {
+		var sr seriesRow
+		err := s.db.WithContext(ctx).Where("tenant_id = ? AND meter_id = ? AND filters_key = ?", tenantID, m.ID, filtersKey(extra)).Take(&sr).Error
+		if err != nil && !store.IsNotFound(err) {
+			return "", fmt.Errorf("find rollup series: %w", err)
+		}
+		return sr.ID, nil
+	}
+	id, err := find()
+	if err != nil || id != "" {
+		return id, err
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		return EnsureSeries(tx, s.db.Dialect, s.clock.Now(ctx), m, extra)
+	})
+	if err != nil {
+		return "", err
+	}
+	if id, err = find(); err == nil && id == "" {
+		err = fmt.Errorf("rollup series of %s was not created", m.Key)
+	}
+	return id, err
 }
 
 // fromRollups aggregates [start, end) from the series' rollups: hourly
@@ -110,13 +138,14 @@ func (s *Service) lastBefore(ctx context.Context, tenantID string, m Meter, cust
 	cursorTs, cursorID := ts, ""
 	for {
 		var rows []eventRow
+		id := byteID(s.db.Dialect, "id")
 		q := s.db.WithContext(ctx).Where("tenant_id = ? AND customer = ? AND event_name = ?", tenantID, customer, m.EventName)
 		if cursorID == "" {
 			q = q.Where("ts < ?", cursorTs)
 		} else {
-			q = q.Where("((ts < ?) OR (ts = ? AND id < ?))", cursorTs, cursorTs, cursorID)
+			q = q.Where("((ts < ?) OR (ts = ? AND "+id+" < ?))", cursorTs, cursorTs, cursorID)
 		}
-		if err := q.Order("ts DESC, id DESC").Limit(pageSize).Find(&rows).Error; err != nil {
+		if err := q.Order("ts DESC, " + id + " DESC").Limit(pageSize).Find(&rows).Error; err != nil {
 			return nil, fmt.Errorf("read earlier events of %s: %w", m.Key, err)
 		}
 		for _, r := range rows {

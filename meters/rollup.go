@@ -1,7 +1,6 @@
 package meters
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -61,19 +60,6 @@ func (r rollupRow) partial() partial {
 	return p
 }
 
-// filtersKey is the canonical text of a filter set: sorted names, sorted
-// values.
-func filtersKey(f Filters) string {
-	c := Filters{}
-	for k, v := range f {
-		vals := append([]string(nil), v...)
-		sort.Strings(vals)
-		c[k] = vals
-	}
-	b, _ := json.Marshal(map[string][]string(c))
-	return string(b)
-}
-
 // EnsureSeries makes sure a rollup series exists for the meter and filters
 // (a usage price's), creating and backfilling it if needed, inside tx.
 // Aggregations that rollups cannot serve need none.
@@ -112,9 +98,10 @@ func backfill(tx *gorm.DB, dialect store.Dialect, s series) error {
 	lastTs, lastID := int64(-1<<62), ""
 	for {
 		var rows []eventRow
-		err := tx.Where("tenant_id = ? AND event_name = ? AND ((ts > ?) OR (ts = ? AND id > ?))",
+		id := byteID(dialect, "id")
+		err := tx.Where("tenant_id = ? AND event_name = ? AND ((ts > ?) OR (ts = ? AND "+id+" > ?))",
 			s.meter.TenantID, s.meter.EventName, lastTs, lastTs, lastID).
-			Order("ts, id").Limit(page).Find(&rows).Error
+			Order("ts, " + id).Limit(page).Find(&rows).Error
 		if err != nil {
 			return fmt.Errorf("backfill rollups: %w", err)
 		}
@@ -252,7 +239,10 @@ func (d deltas) applyGrain(tx *gorm.DB, dialect store.Dialect, table string, key
 		}
 		sb.WriteString(" ON CONFLICT (series_id, customer, bucket) DO UPDATE SET ")
 		if dialect == store.Postgres {
-			newer := "(R.latest_ts IS NULL OR (excluded.latest_ts, excluded.latest_id) > (R.latest_ts, R.latest_id))"
+			// Ties on latest_ts go to the greater id byte by byte, whatever
+			// the column's collation (see byteID).
+			newer := "(R.latest_ts IS NULL OR excluded.latest_ts > R.latest_ts OR (excluded.latest_ts = R.latest_ts AND " +
+				byteID(dialect, "excluded.latest_id") + " > " + byteID(dialect, "R.latest_id") + "))"
 			sb.WriteString(strings.ReplaceAll(`event_count = R.event_count + excluded.event_count,
 				sum_value = R.sum_value + excluded.sum_value,
 				max_value = CASE WHEN R.max_value IS NULL OR excluded.max_value > R.max_value THEN excluded.max_value ELSE R.max_value END,
@@ -321,9 +311,7 @@ func seriesFor(tx *gorm.DB, dialect store.Dialect, tenantID string, ms []Meter) 
 	}
 	out := make([]series, 0, len(rows))
 	for _, r := range rows {
-		f := Filters{}
-		_ = json.Unmarshal([]byte(r.FiltersKey), (*map[string][]string)(&f))
-		out = append(out, series{id: r.ID, meter: byID[r.MeterID], filters: f})
+		out = append(out, series{id: r.ID, meter: byID[r.MeterID], filters: decodeFilters(r.FiltersKey)})
 	}
 	return out, nil
 }

@@ -1,7 +1,6 @@
 package meters
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -32,24 +31,6 @@ func (r meterRow) toMeter() Meter {
 	}
 	return m
 }
-
-// EncodeFilters is the stored text of filters (also used for price filters).
-func EncodeFilters(f Filters) string {
-	if f == nil {
-		f = Filters{}
-	}
-	b, _ := json.Marshal(f)
-	return string(b)
-}
-
-func decodeFilters(s string) Filters {
-	f := Filters{}
-	_ = json.Unmarshal([]byte(s), (*map[string][]string)(&f))
-	return f
-}
-
-// DecodeFilters reads filters stored by EncodeFilters.
-func DecodeFilters(s string) Filters { return decodeFilters(s) }
 
 type eventRow struct {
 	TenantID   string `gorm:"primaryKey"`

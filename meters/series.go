@@ -3,9 +3,11 @@ package meters
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -28,8 +30,12 @@ type Point struct {
 }
 
 // SeriesQuery asks for a meter's usage by one customer in buckets. Day
-// buckets start at 00:00 in Location (the customer's zone); From is moved
-// back to the start of its bucket.
+// buckets are the calendar days of Location (the customer's zone; nil means
+// UTC), as package calendar defines them: each begins at the day's first
+// instant (the transition, where midnight is skipped) and lasts as long as
+// the day really does (23, 24, 25 or 23.5 hours). Hour buckets are UTC
+// hours. From is moved back to the start of its bucket; the last bucket is
+// whole even when To falls inside it.
 type SeriesQuery struct {
 	Meter       Meter
 	Customer    string
@@ -52,25 +58,15 @@ func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	loc := q.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	var buckets []domain.Period
-	start := bucketStart(q.From, q.Granularity, loc)
-	for start.Before(q.To) {
-		end := nextBucket(start, q.Granularity, loc)
-		buckets = append(buckets, domain.Period{Start: start, End: end})
-		if len(buckets) > MaxSeriesBuckets {
-			return nil, domain.Invalid("from", "the range holds more than %d %s buckets; narrow it", MaxSeriesBuckets, q.Granularity)
-		}
-		start = end
+	buckets, err := seriesBuckets(q)
+	if err != nil {
+		return nil, err
 	}
 	var rows []eventRow
-	err := s.db.WithContext(ctx).
+	err = s.db.WithContext(ctx).
 		Where("tenant_id = ? AND customer = ? AND event_name = ? AND ts >= ? AND ts < ?",
 			tenantID, q.Customer, q.Meter.EventName, buckets[0].Start.UnixMicro(), buckets[len(buckets)-1].End.UnixMicro()).
-		Order("ts, id").Find(&rows).Error
+		Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
@@ -78,6 +74,9 @@ func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([
 	for i, r := range rows {
 		events[i] = r.toEvent()
 	}
+	// In (timestamp, id) order by bytes, so that the value carried into the
+	// next bucket is the latest's whatever the database collation.
+	sort.Slice(events, func(i, j int) bool { return later(events[j], events[i]) })
 	var prior *Event
 	if q.Meter.Aggregation.Type == UnitDays {
 		if prior, err = s.lastBefore(ctx, tenantID, q.Meter, q.Customer, nil, buckets[0].Start.UnixMicro()); err != nil {
@@ -91,7 +90,7 @@ func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([
 		for j < len(events) && events[j].Timestamp.Before(bucket.End) {
 			j++
 		}
-		w := Window{Period: bucket, Location: loc}
+		w := Window{Period: bucket, Location: q.Location}
 		out[b] = Point{Start: bucket.Start, End: bucket.End, Value: Aggregate(q.Meter, nil, events[i:j], prior, w)}
 		for k := i; k < j; k++ {
 			if q.Meter.Matches(events[k]) {
@@ -106,18 +105,30 @@ func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([
 	return out, nil
 }
 
-func bucketStart(t time.Time, g Granularity, loc *time.Location) time.Time {
-	l := t.In(loc)
-	if g == Hour {
-		return t.Truncate(time.Hour)
+// seriesBuckets cuts the query's range into whole buckets: UTC hours, or the
+// calendar days of Location (package calendar: a day whose midnight is
+// skipped, America/Santiago in September, begins at the transition, and
+// days last as long as they really do). From moves back to the start of its
+// bucket, and the last bucket is whole even if To falls inside it.
+func seriesBuckets(q SeriesQuery) ([]domain.Period, error) {
+	tooMany := domain.Invalid("from", "the range holds more than %d %s buckets; narrow it", MaxSeriesBuckets, q.Granularity)
+	if q.Granularity == Hour {
+		start := q.From.UTC().Truncate(time.Hour)
+		if q.To.Sub(start) > time.Duration(MaxSeriesBuckets)*time.Hour {
+			return nil, tooMany
+		}
+		var out []domain.Period
+		for ; start.Before(q.To); start = start.Add(time.Hour) {
+			out = append(out, domain.Period{Start: start, End: start.Add(time.Hour)})
+		}
+		return out, nil
 	}
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc).UTC()
-}
-
-func nextBucket(t time.Time, g Granularity, loc *time.Location) time.Time {
-	if g == Hour {
-		return t.Add(time.Hour)
+	r := domain.Period{
+		Start: calendar.StartOfDay(q.From, q.Location),
+		End:   calendar.DayStart(calendar.DateOf(q.To.Add(-time.Nanosecond), q.Location).AddDays(1), q.Location),
 	}
-	l := t.In(loc)
-	return time.Date(l.Year(), l.Month(), l.Day()+1, 0, 0, 0, 0, loc).UTC()
+	if calendar.Days(r, q.Location) > MaxSeriesBuckets {
+		return nil, tooMany
+	}
+	return calendar.DayPeriods(r, q.Location), nil
 }
