@@ -7,8 +7,13 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/credits"
+	"github.com/tallyhq/tally/domain"
 )
 
+// grantReq is POST /v1/customers/{id}/credit_grants. A paid grant
+// ("paid": true, "price": "10.00") is a purchase: the reply carries its
+// invoice_id, and usable ("on_payment", the default, or "immediately") says
+// when its credits can be drawn.
 type grantReq struct {
 	Name           string           `json:"name"`
 	Amount         *decimal.Decimal `json:"amount"`
@@ -16,6 +21,10 @@ type grantReq struct {
 	ConversionRate *decimal.Decimal `json:"conversion_rate"`
 	Priority       *int             `json:"priority"`
 	ExpiresAt      *time.Time       `json:"expires_at"`
+	AppliesTo      string           `json:"applies_to"`
+	Paid           bool             `json:"paid"`
+	Price          *decimal.Decimal `json:"price"`
+	Usable         string           `json:"usable"`
 }
 
 type grantJSON struct {
@@ -28,6 +37,11 @@ type grantJSON struct {
 	Remaining      string  `json:"remaining"`
 	Value          string  `json:"value"`
 	Priority       int     `json:"priority"`
+	AppliesTo      string  `json:"applies_to"`
+	Paid           bool    `json:"paid"`
+	Price          *string `json:"price"`
+	InvoiceID      *string `json:"invoice_id"`
+	UsableAt       *string `json:"usable_at"`
 	ExpiresAt      *string `json:"expires_at"`
 	CreatedAt      string  `json:"created_at"`
 	VoidedAt       *string `json:"voided_at"`
@@ -35,15 +49,29 @@ type grantJSON struct {
 
 type grantListJSON struct {
 	Data []grantJSON `json:"data"`
-	// Balance is what the usable grants are worth now, in the currency.
+	// Balance is what the usable grants' remaining amounts (after finalized
+	// invoices) are worth now, in the currency; credit_balance also
+	// subtracts drafts and open periods.
 	Balance  string `json:"balance"`
 	Currency string `json:"currency"`
 }
 
-func toGrantJSON(g credits.Grant) grantJSON {
-	return grantJSON{ID: g.ID, CustomerID: g.CustomerID, Name: g.Name, Unit: g.Unit, ConversionRate: g.ConversionRate.String(),
-		Amount: g.Amount.String(), Remaining: g.Remaining.String(), Value: g.Value().String(), Priority: g.Priority,
-		ExpiresAt: fmtTimePtr(g.ExpiresAt), CreatedAt: fmtTime(g.CreatedAt), VoidedAt: fmtTimePtr(g.VoidedAt)}
+// units writes an amount of a grant's unit: the currency's minor unit for
+// money, 6 places for a custom unit ("750.000000").
+func units(cur domain.Currency, unit string, d decimal.Decimal) string {
+	if unit == string(cur) {
+		return cur.Format(d)
+	}
+	return d.StringFixed(credits.UnitPlaces)
+}
+
+func toGrantJSON(cur domain.Currency) func(credits.Grant) grantJSON {
+	return func(g credits.Grant) grantJSON {
+		return grantJSON{ID: g.ID, CustomerID: g.CustomerID, Name: g.Name, Unit: g.Unit, ConversionRate: g.ConversionRate.String(),
+			Amount: units(cur, g.Unit, g.Amount), Remaining: units(cur, g.Unit, g.Remaining), Value: cur.Format(g.Value().RoundFloor(cur.MinorUnits())),
+			Priority: g.Priority, AppliesTo: string(g.AppliesTo), Paid: g.Price != nil, Price: decStr(g.Price), InvoiceID: strPtr(g.PurchaseInvoiceID),
+			UsableAt: fmtTimePtr(g.UsableAt), ExpiresAt: fmtTimePtr(g.ExpiresAt), CreatedAt: fmtTime(g.CreatedAt), VoidedAt: fmtTimePtr(g.VoidedAt)}
+	}
 }
 
 func (s *Server) createGrant(c echo.Context) error {
@@ -51,16 +79,23 @@ func (s *Server) createGrant(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	cu, err := s.Customers.Get(c.Request().Context(), tenantOf(c), c.Param("id"))
+	ctx := c.Request().Context()
+	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	g, err := s.Credits.Create(c.Request().Context(), tenantOf(c), cu.ID, cu.Currency, credits.CreateInput{Name: req.Name, Amount: req.Amount,
-		Unit: req.Unit, ConversionRate: req.ConversionRate, Priority: req.Priority, ExpiresAt: req.ExpiresAt})
+	in := credits.CreateInput{Name: req.Name, Amount: req.Amount, Unit: req.Unit, ConversionRate: req.ConversionRate, Priority: req.Priority,
+		ExpiresAt: req.ExpiresAt, AppliesTo: req.AppliesTo, Paid: req.Paid, Price: req.Price, Usable: req.Usable}
+	var g credits.Grant
+	if req.Paid {
+		g, _, err = s.Invoicing.PurchaseCredits(ctx, tenantOf(c), cu.ID, in)
+	} else {
+		g, err = s.Credits.Create(ctx, tenantOf(c), cu.ID, cu.Currency, in)
+	}
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toGrantJSON(g))
+	return c.JSON(http.StatusCreated, toGrantJSON(cu.Currency)(g))
 }
 
 func (s *Server) listGrants(c echo.Context) error {
@@ -76,12 +111,12 @@ func (s *Server) listGrants(c echo.Context) error {
 	out := grantListJSON{Data: make([]grantJSON, len(grants)), Currency: string(cu.Currency)}
 	balance := decimal.Zero
 	for i, g := range grants {
-		out.Data[i] = toGrantJSON(g)
+		out.Data[i] = toGrantJSON(cu.Currency)(g)
 		if g.Usable(now) {
 			balance = balance.Add(g.Value())
 		}
 	}
-	out.Balance = balance.String()
+	out.Balance = cu.Currency.Format(balance.RoundFloor(cu.Currency.MinorUnits()))
 	return c.JSON(http.StatusOK, out)
 }
 
@@ -94,5 +129,112 @@ func (s *Server) voidGrant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toGrantJSON(g))
+	return c.JSON(http.StatusOK, toGrantJSON(cu.Currency)(g))
+}
+
+// grantBalanceJSON is one grant in credit_balance.
+type grantBalanceJSON struct {
+	ID        string  `json:"id"`
+	Name      string  `json:"name"`
+	Status    string  `json:"status"`
+	Priority  int     `json:"priority"`
+	AppliesTo string  `json:"applies_to"`
+	ExpiresAt *string `json:"expires_at"`
+	Granted   string  `json:"granted"`
+	Used      string  `json:"used"`
+	Pending   string  `json:"pending"`
+	Expired   string  `json:"expired"`
+	Voided    string  `json:"voided"`
+	Remaining string  `json:"remaining"`
+}
+
+// unitBalanceJSON is one unit in credit_balance: remaining = granted −
+// used − pending − expired − voided; value is remaining in the currency
+// (at each grant's conversion_rate).
+type unitBalanceJSON struct {
+	Unit      string             `json:"unit"`
+	Granted   string             `json:"granted"`
+	Used      string             `json:"used"`
+	Pending   string             `json:"pending"`
+	Expired   string             `json:"expired"`
+	Voided    string             `json:"voided"`
+	Remaining string             `json:"remaining"`
+	Value     string             `json:"value"`
+	Grants    []grantBalanceJSON `json:"grants"`
+}
+
+// creditBalanceJSON is GET /v1/customers/{id}/credit_balance.
+type creditBalanceJSON struct {
+	CustomerID string            `json:"customer_id"`
+	At         string            `json:"at"`
+	Currency   string            `json:"currency"`
+	Data       []unitBalanceJSON `json:"data"`
+}
+
+func (s *Server) creditBalance(c echo.Context) error {
+	at, err := s.atParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	list, err := s.Invoicing.CreditBalance(ctx, tenantOf(c), cu.ID, at)
+	if err != nil {
+		return err
+	}
+	cur := cu.Currency
+	out := creditBalanceJSON{CustomerID: cu.ID, At: fmtTime(at), Currency: string(cur), Data: make([]unitBalanceJSON, len(list))}
+	for i, u := range list {
+		f := func(d decimal.Decimal) string { return units(cur, u.Unit, d) }
+		value := decimal.Zero
+		uj := unitBalanceJSON{Unit: u.Unit, Granted: f(u.Granted), Used: f(u.Used), Pending: f(u.Pending), Expired: f(u.Expired),
+			Voided: f(u.Voided), Remaining: f(u.Remaining), Grants: make([]grantBalanceJSON, len(u.Grants))}
+		for k, b := range u.Grants {
+			value = value.Add(b.Remaining.Mul(b.Grant.ConversionRate))
+			uj.Grants[k] = grantBalanceJSON{ID: b.Grant.ID, Name: b.Grant.Name, Status: string(b.Status), Priority: b.Grant.Priority,
+				AppliesTo: string(b.Grant.AppliesTo), ExpiresAt: fmtTimePtr(b.Grant.ExpiresAt), Granted: f(b.Granted), Used: f(b.Used),
+				Pending: f(b.Pending), Expired: f(b.Expired), Voided: f(b.Voided), Remaining: f(b.Remaining)}
+		}
+		uj.Value = cur.Format(value.RoundFloor(cur.MinorUnits()))
+		out.Data[i] = uj
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// ledgerEntryJSON is one credit_ledger entry: units and amount signed (+
+// adds credit), balance the running balance of its unit after it.
+type ledgerEntryJSON struct {
+	ID        string  `json:"id"`
+	Kind      string  `json:"kind"`
+	GrantID   string  `json:"grant_id"`
+	InvoiceID *string `json:"invoice_id"`
+	Unit      string  `json:"unit"`
+	Units     string  `json:"units"`
+	Amount    string  `json:"amount"`
+	Balance   string  `json:"balance"`
+	At        string  `json:"at"`
+}
+
+func (s *Server) creditLedger(c echo.Context) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	list, err := s.Credits.Ledger(ctx, tenantOf(c), cu.ID, s.Clock.Now(ctx), p)
+	if err != nil {
+		return err
+	}
+	cur := cu.Currency
+	return c.JSON(http.StatusOK, listOf(list, func(e credits.Entry) ledgerEntryJSON {
+		return ledgerEntryJSON{ID: e.ID, Kind: string(e.Kind), GrantID: e.GrantID, InvoiceID: strPtr(e.InvoiceID), Unit: e.Unit,
+			Units: units(cur, e.Unit, e.Units), Amount: cur.Format(cur.Round(e.Amount)), Balance: units(cur, e.Unit, e.Balance), At: fmtTime(e.At)}
+	}))
 }

@@ -36,6 +36,17 @@ type lineJSON struct {
 	PeriodEnd   string         `json:"period_end"`
 	Proration   *prorationJSON `json:"proration"`
 	Tiers       []tierLineJSON `json:"tiers"`
+	// PriceUnit is the price's custom unit ("credits"), null when priced in
+	// the currency; UnitAmount is then the line's amount in it (6 places,
+	// before conversion) and ConversionRate the price's rate.
+	PriceUnit      *string `json:"price_unit"`
+	UnitAmount     *string `json:"unit_amount"`
+	ConversionRate *string `json:"conversion_rate"`
+	// CreditsApplied is the currency value prepaid credit paid of the line
+	// (would pay, on a proposed invoice); CreditUnits the price_unit units
+	// drawn from grants in that unit (null for a line in the currency).
+	CreditsApplied string  `json:"credits_applied"`
+	CreditUnits    *string `json:"credit_units"`
 }
 
 type invoiceJSON struct {
@@ -44,7 +55,7 @@ type invoiceJSON struct {
 	Status          string     `json:"status"`
 	BillingReason   string     `json:"billing_reason"`
 	CustomerID      string     `json:"customer_id"`
-	SubscriptionID  string     `json:"subscription_id"`
+	SubscriptionID  *string    `json:"subscription_id"` // null for a credit purchase
 	Currency        string     `json:"currency"`
 	PeriodStart     string     `json:"period_start"`
 	PeriodEnd       string     `json:"period_end"`
@@ -79,7 +90,7 @@ func strPtr(s string) *string {
 func toInvoiceJSON(inv invoicing.Invoice) invoiceJSON {
 	cur := inv.Currency
 	out := invoiceJSON{ID: strPtr(inv.ID), Number: inv.Number, Status: string(inv.Status), BillingReason: string(inv.BillingReason),
-		CustomerID: inv.CustomerID, SubscriptionID: inv.SubscriptionID, Currency: string(cur),
+		CustomerID: inv.CustomerID, SubscriptionID: strPtr(inv.SubscriptionID), Currency: string(cur),
 		PeriodStart: fmtTime(inv.Period.Start), PeriodEnd: fmtTime(inv.Period.End), Lines: make([]lineJSON, len(inv.Lines)),
 		Subtotal: cur.Format(inv.Subtotal), CreditsApplied: cur.Format(inv.CreditsApplied), Total: cur.Format(inv.Total),
 		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt),
@@ -87,6 +98,13 @@ func toInvoiceJSON(inv invoicing.Invoice) invoiceJSON {
 	for i, l := range inv.Lines {
 		lj := lineJSON{PriceKey: l.PriceKey, Type: string(l.Type), Meter: strPtr(l.Meter), Description: l.Description,
 			Quantity: l.Quantity.String(), Amount: cur.Format(l.Amount), PeriodStart: fmtTime(l.Period.Start), PeriodEnd: fmtTime(l.Period.End)}
+		lj.CreditsApplied = cur.Format(l.CreditsApplied)
+		if l.PriceUnit != "" {
+			lj.PriceUnit = strPtr(l.PriceUnit)
+			ua, cu := l.UnitAmount.StringFixed(6), l.CreditUnits.StringFixed(6)
+			lj.UnitAmount, lj.CreditUnits = &ua, &cu
+			lj.ConversionRate = decStr(l.ConversionRate)
+		}
 		if l.Proration != nil {
 			lj.Proration = &prorationJSON{Days: l.Proration.Days, OfDays: l.Proration.OfDays}
 		}

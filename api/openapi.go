@@ -53,6 +53,8 @@ var schemas = map[string]any{
 	"CreditGrantCreate":  grantReq{},
 	"CreditGrant":        grantJSON{},
 	"CreditGrantList":    grantListJSON{},
+	"CreditBalance":      creditBalanceJSON{},
+	"CreditLedger":       listBody[ledgerEntryJSON]{},
 	"ChangePlanRequest":  changePlanReq{},
 	"SubscriptionChange": changeJSON{},
 	"TestClock":          testClockJSON{},

@@ -7,28 +7,55 @@ import (
 )
 
 type grantRow struct {
-	ID             string `gorm:"primaryKey"`
-	TenantID       string
-	CustomerID     string
-	Name           string
-	Unit           string
-	ConversionRate decimal.Decimal
-	Amount         decimal.Decimal
-	Remaining      decimal.Decimal
-	Priority       int
-	ExpiresAt      *int64
-	CreatedAt      time.Time
-	VoidedAt       *time.Time
+	ID                string `gorm:"primaryKey"`
+	TenantID          string
+	CustomerID        string
+	Name              string
+	Unit              string
+	ConversionRate    decimal.Decimal
+	Amount            decimal.Decimal
+	Remaining         decimal.Decimal
+	Priority          int
+	AppliesTo         string
+	ExpiresAt         *int64
+	UsableAt          *int64
+	Price             decimal.NullDecimal
+	PurchaseInvoiceID *string
+	CreatedAt         time.Time
+	VoidedAt          *time.Time
 }
 
 func (grantRow) TableName() string { return "credit_grants" }
 
+func microsPtr(t *time.Time) *int64 {
+	if t == nil {
+		return nil
+	}
+	us := t.UnixMicro()
+	return &us
+}
+
+func timePtr(us *int64) *time.Time {
+	if us == nil {
+		return nil
+	}
+	t := time.UnixMicro(*us).UTC()
+	return &t
+}
+
 func (r grantRow) toGrant() Grant {
 	g := Grant{ID: r.ID, TenantID: r.TenantID, CustomerID: r.CustomerID, Name: r.Name, Unit: r.Unit, ConversionRate: r.ConversionRate,
-		Amount: r.Amount, Remaining: r.Remaining, Priority: r.Priority, CreatedAt: r.CreatedAt.UTC()}
-	if r.ExpiresAt != nil {
-		t := time.UnixMicro(*r.ExpiresAt).UTC()
-		g.ExpiresAt = &t
+		Amount: r.Amount, Remaining: r.Remaining, Priority: r.Priority, AppliesTo: AppliesTo(r.AppliesTo), CreatedAt: r.CreatedAt.UTC(),
+		ExpiresAt: timePtr(r.ExpiresAt), UsableAt: timePtr(r.UsableAt)}
+	if g.AppliesTo == "" {
+		g.AppliesTo = AppliesAll
+	}
+	if r.Price.Valid {
+		p := r.Price.Decimal
+		g.Price = &p
+	}
+	if r.PurchaseInvoiceID != nil {
+		g.PurchaseInvoiceID = *r.PurchaseInvoiceID
 	}
 	if r.VoidedAt != nil {
 		t := r.VoidedAt.UTC()
@@ -37,6 +64,8 @@ func (r grantRow) toGrant() Grant {
 	return g
 }
 
+// applicationRow is what one finalized invoice drew from one grant (deleted
+// when the invoice is voided and the draw released).
 type applicationRow struct {
 	InvoiceID string `gorm:"primaryKey"`
 	GrantID   string `gorm:"primaryKey"`
@@ -46,3 +75,20 @@ type applicationRow struct {
 }
 
 func (applicationRow) TableName() string { return "credit_applications" }
+
+// ledgerRow is one append-only ledger entry; units and amount are signed.
+type ledgerRow struct {
+	ID         string `gorm:"primaryKey"`
+	TenantID   string
+	CustomerID string
+	GrantID    string
+	Unit       string
+	Kind       string
+	InvoiceID  *string
+	Units      decimal.Decimal
+	Amount     decimal.NullDecimal
+	At         int64
+	CreatedAt  time.Time
+}
+
+func (ledgerRow) TableName() string { return "credit_ledger" }

@@ -3,17 +3,18 @@ package credits
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
-// Service stores grants and draws them.
+// Service stores grants, draws them and keeps their ledger. Every change
+// to a grant's remaining amount happens with the grant's row locked (FOR
+// UPDATE on Postgres; SQLite serializes writers), always in id order, and
+// writes its ledger entry in the same transaction.
 type Service struct {
 	db    *store.DB
 	clock domain.Clock
@@ -22,31 +23,63 @@ type Service struct {
 // NewService returns a Service.
 func NewService(db *store.DB, clock domain.Clock) *Service { return &Service{db: db, clock: clock} }
 
-// Create grants credit to a customer (whose currency the caller passes).
+// Validate checks a grant request against the customer's currency at now
+// without storing anything: every problem, each with its field.
+func Validate(in CreateInput, cur domain.Currency, now time.Time) error {
+	_, err := in.validate(cur, now)
+	return err
+}
+
+// Create grants free credit to a customer (whose currency the caller
+// passes); it is usable at once. A paid grant needs its purchase invoice:
+// invoicing creates it with CreateTx.
 func (s *Service) Create(ctx context.Context, tenantID, customerID string, cur domain.Currency, in CreateInput) (Grant, error) {
-	now := s.clock.Now(ctx)
-	unit, rate, err := in.validate(cur, now)
+	if in.Paid {
+		return Grant{}, domain.Invalid("paid", "a paid grant is a purchase: it is created with its invoice")
+	}
+	var g Grant
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		g, err = s.CreateTx(tx, tenantID, customerID, cur, in, s.clock.Now(ctx), "")
+		return err
+	})
+	return g, err
+}
+
+// CreateTx stores a grant inside the caller's transaction. invoiceID is
+// the purchase invoice of a paid grant ("" for a free one). The grant is
+// usable at now — and its ledger "grant" entry written — when it is free or
+// usable immediately; otherwise ActivateTx does both once the invoice is
+// paid.
+func (s *Service) CreateTx(tx *gorm.DB, tenantID, customerID string, cur domain.Currency, in CreateInput, now time.Time, invoiceID string) (Grant, error) {
+	sp, err := in.validate(cur, now)
 	if err != nil {
 		return Grant{}, err
 	}
-	prio := 1
-	if in.Priority != nil {
-		prio = *in.Priority
+	if in.Paid && invoiceID == "" {
+		return Grant{}, fmt.Errorf("credits: a paid grant needs its purchase invoice")
 	}
-	name := strings.TrimSpace(in.Name)
-	if name == "" {
-		name = "Prepaid credit"
+	r := grantRow{ID: domain.NewID("crg"), TenantID: tenantID, CustomerID: customerID, Name: sp.name, Unit: sp.unit, ConversionRate: sp.rate,
+		Amount: sp.amount, Remaining: sp.amount, Priority: sp.priority, AppliesTo: string(sp.appliesTo), ExpiresAt: microsPtr(sp.expiresAt), CreatedAt: now}
+	if sp.price != nil {
+		r.Price = decimal.NewNullDecimal(*sp.price)
 	}
-	r := grantRow{ID: domain.NewID("crg"), TenantID: tenantID, CustomerID: customerID, Name: name, Unit: unit, ConversionRate: rate,
-		Amount: *in.Amount, Remaining: *in.Amount, Priority: prio, CreatedAt: now}
-	if in.ExpiresAt != nil {
-		us := in.ExpiresAt.UnixMicro()
-		r.ExpiresAt = &us
+	if invoiceID != "" {
+		r.PurchaseInvoiceID = &invoiceID
 	}
-	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+	if !in.Paid || sp.usable == Immediately {
+		r.UsableAt = microsPtr(&now)
+	}
+	if err := tx.Create(&r).Error; err != nil {
 		return Grant{}, fmt.Errorf("create credit grant: %w", err)
 	}
-	return r.toGrant(), nil
+	g := r.toGrant()
+	if g.UsableAt != nil {
+		if err := addEntry(tx, g, KindGrant, "", g.Amount, nil, now); err != nil {
+			return Grant{}, err
+		}
+	}
+	return g, nil
 }
 
 // List returns a customer's grants, oldest first (voided ones included).
@@ -59,88 +92,66 @@ func (s *Service) list(db *gorm.DB, tenantID, customerID string) ([]Grant, error
 	if err := db.Where("tenant_id = ? AND customer_id = ?", tenantID, customerID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list credit grants: %w", err)
 	}
+	return toGrants(rows), nil
+}
+
+func toGrants(rows []grantRow) []Grant {
 	out := make([]Grant, len(rows))
 	for i, r := range rows {
 		out[i] = r.toGrant()
 	}
-	return out, nil
+	return out
 }
 
-// Void withdraws what is left of a grant; what it already paid stays paid.
+// Void withdraws what is left of a grant (a ledger "void" entry of its
+// remaining amount); what it already paid stays paid, and a draw released
+// later (its invoice voided) is voided with it. Voiding a voided grant
+// changes nothing.
 func (s *Service) Void(ctx context.Context, tenantID, customerID, id string) (Grant, error) {
 	now := s.clock.Now(ctx)
-	res := s.db.WithContext(ctx).Model(&grantRow{}).Where("tenant_id = ? AND customer_id = ? AND id = ? AND voided_at IS NULL", tenantID, customerID, id).
-		Updates(map[string]any{"voided_at": now})
-	if res.Error != nil {
-		return Grant{}, fmt.Errorf("void credit grant: %w", res.Error)
-	}
-	var r grantRow
-	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND customer_id = ? AND id = ?", tenantID, customerID, id).Take(&r).Error; err != nil {
-		if store.IsNotFound(err) {
-			return Grant{}, domain.NotFound("credit grant", id)
+	var g Grant
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		rows, err := s.lock(tx.Where("tenant_id = ? AND customer_id = ? AND id = ?", tenantID, customerID, id))
+		if err != nil {
+			return err
 		}
-		return Grant{}, err
-	}
-	return r.toGrant(), nil
+		if len(rows) == 0 {
+			return domain.NotFound("credit grant", id)
+		}
+		g, err = voidTx(tx, rows[0].toGrant(), now)
+		return err
+	})
+	return g, err
 }
 
-// Preview is what the customer's grants would pay of due at t.
-func (s *Service) Preview(ctx context.Context, tenantID, customerID string, cur domain.Currency, due decimal.Decimal, t time.Time) (decimal.Decimal, error) {
-	grants, err := s.List(ctx, tenantID, customerID)
-	if err != nil {
-		return decimal.Zero, err
+// voidTx voids a locked grant.
+func voidTx(tx *gorm.DB, g Grant, now time.Time) (Grant, error) {
+	if g.VoidedAt != nil {
+		return g, nil
 	}
-	return Total(Plan(grants, due, cur, t)), nil
+	if err := tx.Model(&grantRow{}).Where("id = ?", g.ID).Update("voided_at", now).Error; err != nil {
+		return Grant{}, fmt.Errorf("void credit grant: %w", err)
+	}
+	g.VoidedAt = &now
+	if g.UsableAt != nil && g.Remaining.IsPositive() {
+		if err := addEntry(tx, g, KindVoid, "", g.Remaining.Neg(), nil, now); err != nil {
+			return Grant{}, err
+		}
+	}
+	return g, nil
 }
 
-// DrawTx draws grants for an invoice inside the caller's transaction (the
-// grants are locked on Postgres, so two finalizations cannot spend the same
-// credit) and returns the currency amount drawn.
-func (s *Service) DrawTx(tx *gorm.DB, tenantID, customerID, invoiceID string, cur domain.Currency, due decimal.Decimal, t time.Time) (decimal.Decimal, error) {
-	q := tx.Where("tenant_id = ? AND customer_id = ?", tenantID, customerID).Order("created_at, id")
+// lock reads the grant rows q selects, locked for update on Postgres, in id
+// order: every writer locks grants in that one order, so two transactions
+// never wait on each other in a cycle.
+func (s *Service) lock(q *gorm.DB) ([]grantRow, error) {
+	q = q.Order("id")
 	if s.db.Dialect == store.Postgres {
-		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+		q = q.Clauses(lockForUpdate())
 	}
 	var rows []grantRow
 	if err := q.Find(&rows).Error; err != nil {
-		return decimal.Zero, fmt.Errorf("read credit grants: %w", err)
+		return nil, fmt.Errorf("lock credit grants: %w", err)
 	}
-	grants := make([]Grant, len(rows))
-	for i, r := range rows {
-		grants[i] = r.toGrant()
-	}
-	draws := Plan(grants, due, cur, t)
-	for _, d := range draws {
-		var g Grant
-		for _, x := range grants {
-			if x.ID == d.GrantID {
-				g = x
-			}
-		}
-		if err := tx.Model(&grantRow{}).Where("id = ?", d.GrantID).Update("remaining", g.Remaining.Sub(d.Units)).Error; err != nil {
-			return decimal.Zero, fmt.Errorf("draw credit grant: %w", err)
-		}
-		if err := tx.Create(&applicationRow{InvoiceID: invoiceID, GrantID: d.GrantID, Units: d.Units, Amount: d.Amount, CreatedAt: t}).Error; err != nil {
-			return decimal.Zero, fmt.Errorf("record credit draw: %w", err)
-		}
-	}
-	return Total(draws), nil
-}
-
-// ReleaseTx gives back what an invoice drew (when it is voided).
-func (s *Service) ReleaseTx(tx *gorm.DB, invoiceID string) error {
-	var apps []applicationRow
-	if err := tx.Where("invoice_id = ?", invoiceID).Find(&apps).Error; err != nil {
-		return fmt.Errorf("read credit draws: %w", err)
-	}
-	for _, a := range apps {
-		var g grantRow
-		if err := tx.Where("id = ?", a.GrantID).Take(&g).Error; err != nil {
-			return fmt.Errorf("read credit grant: %w", err)
-		}
-		if err := tx.Model(&grantRow{}).Where("id = ?", a.GrantID).Update("remaining", g.Remaining.Add(a.Units)).Error; err != nil {
-			return fmt.Errorf("give back credit: %w", err)
-		}
-	}
-	return tx.Where("invoice_id = ?", invoiceID).Delete(&applicationRow{}).Error
+	return rows, nil
 }

@@ -102,7 +102,8 @@ func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.T
 			shown = nil
 		}
 		out = append(out, Line{PriceKey: pr.Key, Type: plans.Usage, Meter: m.Key, Description: l.Description,
-			Quantity: q, Amount: l.Amount, Period: p, Proration: shown, Tiers: l.Tiers})
+			Quantity: q, Amount: l.Amount, Period: p, Proration: shown, Tiers: l.Tiers, PriceUnit: pr.Rating.PriceUnit, UnitAmount: unitAmount(pr.Rating, l),
+			ConversionRate: pr.Rating.ConversionRate, CreditsApplied: decimal.Zero, CreditUnits: decimal.Zero})
 	}
 	return out, nil
 }
@@ -125,7 +126,8 @@ func (c *composer) feeLines(p domain.Period, cadence plans.Cadence) ([]Line, err
 			return nil, fmt.Errorf("rate price %s: %w", pr.Key, err)
 		}
 		out = append(out, Line{PriceKey: pr.Key, Type: plans.Fixed, Description: l.Description,
-			Quantity: decimal.NewFromInt(1), Amount: l.Amount, Period: p, Proration: shown})
+			Quantity: decimal.NewFromInt(1), Amount: l.Amount, Period: p, Proration: shown, PriceUnit: pr.Rating.PriceUnit, UnitAmount: unitAmount(pr.Rating, l),
+			ConversionRate: pr.Rating.ConversionRate, CreditsApplied: decimal.Zero, CreditUnits: decimal.Zero})
 	}
 	return out, nil
 }

@@ -38,7 +38,9 @@ const (
 	Manual Reason = "manual"
 )
 
-// Invoice is one invoice of one subscription for one period.
+// Invoice is one invoice of one subscription for one period, or a credit
+// purchase (BillingReason Manual, SubscriptionID "", a zero-length period
+// at the purchase).
 type Invoice struct {
 	ID             string
 	TenantID       string
@@ -79,6 +81,17 @@ type Line struct {
 	Period      domain.Period
 	Proration   *rating.Proration // nil unless prorated
 	Tiers       []rating.TierLine // nil unless tiered
+	// PriceUnit is the price's custom unit ("credits"), "" when priced in
+	// the currency; then UnitAmount is the line's amount in that unit (6
+	// places, before conversion) and ConversionRate the price's rate.
+	PriceUnit      string
+	UnitAmount     decimal.Decimal
+	ConversionRate *decimal.Decimal
+	// CreditsApplied is the currency value prepaid credit paid of the line
+	// (finalized invoices; what it would pay on a proposed one), and
+	// CreditUnits the PriceUnit units drawn from grants in that unit.
+	CreditsApplied decimal.Decimal
+	CreditUnits    decimal.Decimal
 }
 
 // total sums the rounded lines.

@@ -123,6 +123,9 @@ func (s *Service) writeLines(tx *gorm.DB, inv Invoice) error {
 // linesFor computes the lines an invoice of its reason and period holds now;
 // nil for reasons that are not recomputed.
 func (s *Service) linesFor(ctx context.Context, inv Invoice) ([]Line, error) {
+	if inv.BillingReason == Manual {
+		return nil, nil // a credit purchase has no subscription to recompute from
+	}
 	sc, err := s.customers.Load(ctx, inv.TenantID, inv.SubscriptionID)
 	if err != nil {
 		return nil, err
@@ -167,15 +170,13 @@ func (s *Service) Finalize(ctx context.Context, tenantID, id string) (Invoice, e
 		}
 		number := fmt.Sprintf("INV-%06d", last[0])
 		now := s.clock.Now(ctx)
-		// Prepaid credit pays what it can of the subtotal, in this same
-		// transaction (usage lines first: it covers the whole subtotal).
-		applied, err := s.credits.DrawTx(tx, tenantID, fresh.CustomerID, id, fresh.Currency, fresh.Subtotal, now)
-		if err != nil {
+		// Prepaid credit pays its lines, in this same transaction.
+		if err := s.drawCredits(tx, &fresh, now); err != nil {
 			return err
 		}
 		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{
 			"status": string(Finalized), "number": number, "finalized_at": now, "updated_at": now,
-			"credits_applied": applied, "total": fresh.Subtotal.Sub(applied)}).Error
+			"credits_applied": fresh.CreditsApplied, "total": fresh.Total}).Error
 	})
 }
 
@@ -195,11 +196,8 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 		if !allowed(from, to) {
 			return domain.Conflict("invalid_state", "invoice %s is %s; it cannot become %s", id, from, to)
 		}
-		if to == Void {
-			// A voided invoice gives back the credit it drew.
-			if err := s.credits.ReleaseTx(tx, id); err != nil {
-				return err
-			}
+		if err := s.settleCredits(tx, id, to, s.clock.Now(ctx)); err != nil {
+			return err
 		}
 		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"status": string(to), "updated_at": s.clock.Now(ctx)}).Error
 	})

@@ -72,11 +72,10 @@ func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Ti
 		inv.Lines = []Line{}
 	}
 	inv.total()
-	// What the customer's prepaid credit would pay, were it finalized at at.
-	if inv.CreditsApplied, err = s.credits.Preview(ctx, sub.TenantID, sub.CustomerID, inv.Currency, inv.Subtotal, at); err != nil {
+	// What the customer's prepaid credit would pay, after its drafts.
+	if err := s.previewCredits(ctx, &inv); err != nil {
 		return Invoice{}, err
 	}
-	inv.total()
 	return inv, nil
 }
 

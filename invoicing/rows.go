@@ -17,7 +17,7 @@ type invoiceRow struct {
 	Status          string
 	BillingReason   string
 	CustomerID      string
-	SubscriptionID  string
+	SubscriptionID  *string // NULL for a credit purchase
 	Currency        string
 	PeriodStart     int64
 	PeriodEnd       int64
@@ -51,6 +51,11 @@ type lineRow struct {
 	ProrationDays   *int
 	ProrationOfDays *int
 	Tiers           string
+	PriceUnit       string
+	UnitAmount      decimal.NullDecimal
+	ConversionRate  decimal.NullDecimal
+	CreditsApplied  decimal.Decimal
+	CreditUnits     decimal.Decimal
 }
 
 func (lineRow) TableName() string { return "invoice_lines" }
@@ -64,6 +69,14 @@ type tierDoc struct {
 	UnitAmount string  `json:"unit_amount"`
 	FlatAmount string  `json:"flat_amount"`
 	Amount     string  `json:"amount"`
+}
+
+// nullable stores "" as NULL.
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
@@ -91,7 +104,7 @@ func parseDec(s *string) *decimal.Decimal {
 
 func toRows(inv Invoice) (invoiceRow, []lineRow) {
 	r := invoiceRow{ID: inv.ID, TenantID: inv.TenantID, Number: inv.Number, Status: string(inv.Status), BillingReason: string(inv.BillingReason),
-		CustomerID: inv.CustomerID, SubscriptionID: inv.SubscriptionID, Currency: string(inv.Currency),
+		CustomerID: inv.CustomerID, SubscriptionID: nullable(inv.SubscriptionID), Currency: string(inv.Currency),
 		PeriodStart: micros(inv.Period.Start), PeriodEnd: micros(inv.Period.End), Subtotal: inv.Subtotal, CreditsApplied: inv.CreditsApplied,
 		Total: inv.Total, Note: inv.Note, StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: inv.CreatedAt, UpdatedAt: inv.CreatedAt, FinalizedAt: inv.FinalizedAt}
 	if inv.RunID != "" {
@@ -115,7 +128,14 @@ func toRows(inv Invoice) (invoiceRow, []lineRow) {
 			tiers = string(b)
 		}
 		lr := lineRow{InvoiceID: inv.ID, Position: i, PriceKey: l.PriceKey, Type: string(l.Type), Meter: l.Meter, Description: l.Description,
-			Quantity: l.Quantity, Amount: l.Amount, PeriodStart: micros(l.Period.Start), PeriodEnd: micros(l.Period.End), Tiers: tiers}
+			Quantity: l.Quantity, Amount: l.Amount, PeriodStart: micros(l.Period.Start), PeriodEnd: micros(l.Period.End), Tiers: tiers,
+			PriceUnit: l.PriceUnit, CreditsApplied: l.CreditsApplied, CreditUnits: l.CreditUnits}
+		if l.PriceUnit != "" {
+			lr.UnitAmount = decimal.NewNullDecimal(l.UnitAmount)
+		}
+		if l.ConversionRate != nil {
+			lr.ConversionRate = decimal.NewNullDecimal(*l.ConversionRate)
+		}
 		if l.Proration != nil {
 			d, of := l.Proration.Days, l.Proration.OfDays
 			lr.ProrationDays, lr.ProrationOfDays = &d, &of
@@ -135,7 +155,7 @@ func utcPtr(t *time.Time) *time.Time {
 
 func fromRows(r invoiceRow, lines []lineRow) Invoice {
 	inv := Invoice{ID: r.ID, TenantID: r.TenantID, Number: r.Number, Status: Status(r.Status), BillingReason: Reason(r.BillingReason),
-		CustomerID: r.CustomerID, SubscriptionID: r.SubscriptionID, Currency: domain.Currency(r.Currency),
+		CustomerID: r.CustomerID, Currency: domain.Currency(r.Currency),
 		Period: domain.Period{Start: fromMicros(r.PeriodStart), End: fromMicros(r.PeriodEnd)}, Subtotal: r.Subtotal,
 		CreditsApplied: r.CreditsApplied, Total: r.Total, Note: r.Note, StripeInvoiceID: r.StripeInvoiceID,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), Lines: make([]Line, len(lines))}
@@ -148,9 +168,17 @@ func fromRows(r invoiceRow, lines []lineRow) Invoice {
 	if r.ReplacedBy != nil {
 		inv.ReplacedBy = *r.ReplacedBy
 	}
+	if r.SubscriptionID != nil {
+		inv.SubscriptionID = *r.SubscriptionID
+	}
 	for i, lr := range lines {
 		l := Line{PriceKey: lr.PriceKey, Type: plans.PriceType(lr.Type), Meter: lr.Meter, Description: lr.Description, Quantity: lr.Quantity,
-			Amount: lr.Amount, Period: domain.Period{Start: fromMicros(lr.PeriodStart), End: fromMicros(lr.PeriodEnd)}}
+			Amount: lr.Amount, Period: domain.Period{Start: fromMicros(lr.PeriodStart), End: fromMicros(lr.PeriodEnd)},
+			PriceUnit: lr.PriceUnit, UnitAmount: lr.UnitAmount.Decimal, CreditsApplied: lr.CreditsApplied, CreditUnits: lr.CreditUnits}
+		if lr.ConversionRate.Valid {
+			rate := lr.ConversionRate.Decimal
+			l.ConversionRate = &rate
+		}
 		if lr.ProrationDays != nil && lr.ProrationOfDays != nil {
 			l.Proration = &rating.Proration{Days: *lr.ProrationDays, OfDays: *lr.ProrationOfDays}
 		}

@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
@@ -17,7 +16,7 @@ type Service struct {
 	clock     domain.Clock
 	customers *customers.Service
 	usage     Usage
-	credits   *credits.Service
+	credits   Credits
 	log       *slog.Logger
 
 	bgCtx    context.Context
@@ -27,7 +26,7 @@ type Service struct {
 
 // NewService returns a Service, and has customers draft the
 // subscription_start invoice of each new subscription.
-func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr *credits.Service, log *slog.Logger) *Service {
+func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr Credits, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
