@@ -9,4 +9,7 @@
 // id 404 (another tenant's ids are unknown too), conflicts 409, invalid
 // values 422 with every field problem listed. An untyped error is a bug: it
 // answers 500 and is logged.
+//
+// Every authenticated POST honours Idempotency-Key (idempotency.go, storage
+// in package idempotency): a retry replays the first reply.
 package api

@@ -122,6 +122,19 @@ func ref(name string) map[string]any {
 	return map[string]any{"$ref": "#/components/schemas/" + name}
 }
 
+// idempotencyKeyParam and replayedHeader describe idempotent POSTs (see
+// Server.idempotent).
+var (
+	idempotencyKeyParam = map[string]any{"name": HeaderIdempotencyKey, "in": "header", "required": false,
+		"schema": map[string]any{"type": "string", "minLength": 1, "maxLength": 255},
+		"description": "Makes the POST safe to retry: a retry with the same key and body within 24 h replays the first reply " +
+			"(a 5xx is not stored); another body with the key is 422 idempotency_key_reused; a retry while the first runs is " +
+			"409 idempotency_in_progress. Keys are per API key."}
+	replayedHeader = map[string]any{HeaderIdempotentReplayed: map[string]any{
+		"description": "\"true\" when the reply is the stored one of an earlier request with the same Idempotency-Key.",
+		"schema":      map[string]any{"type": "string", "enum": []any{"true"}}}}
+)
+
 // document builds the OpenAPI 3.1 document from the route table.
 func (s *Server) document() map[string]any {
 	paths := map[string]map[string]any{}
@@ -136,6 +149,9 @@ func (s *Server) document() map[string]any {
 		}
 		for _, q := range r.Query {
 			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": map[string]any{"type": "string"}})
+		}
+		if r.idempotent() {
+			params = append(params, idempotencyKeyParam)
 		}
 		op := map[string]any{"summary": r.Summary, "operationId": strings.ToLower(r.Method) + strings.ReplaceAll(pathParam.ReplaceAllString(r.Path, "by_$1"), "/", "_")}
 		if params != nil {
@@ -153,6 +169,9 @@ func (s *Server) document() map[string]any {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(r.Response)}}
 		}
 		errResp := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+		if r.idempotent() {
+			ok["headers"], errResp["headers"] = replayedHeader, replayedHeader
+		}
 		op["responses"] = map[string]any{itoa(r.Status): ok, "default": errResp}
 		paths[p][strings.ToLower(r.Method)] = op
 	}

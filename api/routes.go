@@ -16,12 +16,20 @@ type route struct {
 	Query    []string
 }
 
+// idempotent reports whether the route honours Idempotency-Key: every POST
+// with a caller to scope keys to (not the public webhook).
+func (r route) idempotent() bool { return r.Method == "POST" && r.Access != Public }
+
 func (s *Server) add(r route, h echo.HandlerFunc) {
 	if r.Status == 0 {
 		r.Status = 200
 	}
 	s.routes = append(s.routes, r)
-	s.echo.Add(r.Method, r.Path, h, s.authenticate(r.Access))
+	mw := []echo.MiddlewareFunc{s.authenticate(r.Access)}
+	if r.idempotent() {
+		mw = append(mw, s.idempotent)
+	}
+	s.echo.Add(r.Method, r.Path, h, mw...)
 }
 
 // register is the one table of routes.

@@ -44,6 +44,8 @@ type Services struct {
 	Credits   *credits.Service
 	Invoicing *invoicing.Service
 	Stripe    *stripesync.Syncer
+	// Idempotency stores Idempotency-Key replies; nil ignores the header.
+	Idempotency IdempotencyKeys
 }
 
 // Server is the HTTP API.

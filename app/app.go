@@ -14,6 +14,7 @@ import (
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/idempotency"
 	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/invoicing/stripesync"
 	"github.com/tallyhq/tally/jobs"
@@ -72,7 +73,8 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	cs := customers.NewService(db, clock, ps)
 	cr := credits.NewService(db, clock)
 	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log)}
+		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log),
+		Idempotency: idempotency.NewService(db, clock)}
 	// Stripe (STRIPE_API_KEY, STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET, …):
 	// without a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, stripeCfg, log)

@@ -16,7 +16,7 @@ import (
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
-	"github.com/tallyhq/tally/scenario"
+	"github.com/tallyhq/tally/spec"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/store/storetest"
 	"github.com/tallyhq/tally/tenants"
@@ -328,15 +328,16 @@ func TestParseRejectsBrokenData(t *testing.T) {
 }
 
 // TestDemoPlansAreTheSharedScenarios keeps the demo's meters and plans equal
-// to those of the shared scenario files they were copied from.
+// to those of the shared scenario files they were copied from (the in-tree
+// copy in spec/scenarios).
 func TestDemoPlansAreTheSharedScenarios(t *testing.T) {
-	dir, err := scenario.SharedDir()
+	dir, err := spec.ScenariosDir()
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(files) == 0 {
-		t.Skipf("no shared scenarios in %s", dir)
+		t.Fatalf("no scenario files in %s", dir)
 	}
 	type entry struct {
 		file string

@@ -1,4 +1,4 @@
-// Package scenario plays a billing scenario file (shared/spec/scenarios)
+// Package scenario plays a billing scenario file (spec/scenarios)
 // black-box through Tally's HTTP API, in a tenant of its own, and checks
 // every expectation: proposed invoice totals and lines, and the invoices an
 // invoice run drafts. It knows nothing of Tally's internals, so the same

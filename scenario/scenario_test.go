@@ -9,13 +9,14 @@ import (
 
 	"github.com/tallyhq/tally/app/apptest"
 	"github.com/tallyhq/tally/scenario"
+	"github.com/tallyhq/tally/spec"
 )
 
-// TestSharedScenarios plays every file of shared/spec/scenarios, and ours
-// in testdata/, on a fresh server of each store; every expectation must
-// hold.
+// TestSharedScenarios plays every file of spec/scenarios (the in-tree copy
+// of the shared scenarios), and ours in testdata/, on a fresh server of each
+// store; every expectation must hold.
 func TestSharedScenarios(t *testing.T) {
-	dir, err := scenario.SharedDir()
+	dir, err := spec.ScenariosDir()
 	if err != nil {
 		t.Fatal(err)
 	}
