@@ -219,17 +219,14 @@ func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context,
 	return created + made, existing + had, err
 }
 
-// firstPeriod is the first paid period, clipped to the subscription's end;
-// false if the subscription ended before it began.
+// firstPeriod is the first paid period as the grid lays it out — the
+// period a subscription_start invoice opens, whether or not the
+// subscription ends inside it (so the invoice is the same whenever it is
+// drafted) — and false if the subscription ended before it began.
 func (s *Service) firstPeriod(c *composer) (domain.Period, bool) {
 	first := c.cyc.First()
-	if ends := c.sc.Subscription.EndsAt; ends != nil {
-		if !ends.After(first.Start) {
-			return domain.Period{}, false
-		}
-		if ends.Before(first.End) {
-			first.End = *ends
-		}
+	if ends := c.sc.Subscription.EndsAt; ends != nil && !ends.After(first.Start) {
+		return domain.Period{}, false
 	}
 	return first, true
 }
