@@ -32,7 +32,16 @@ type Server struct {
 // may move; a tenant's test clock, when set, takes precedence).
 func Start(t testing.TB, d store.Dialect, now time.Time) *Server {
 	t.Helper()
+	return StartWith(t, d, now, nil)
+}
+
+// StartWith is Start with the settings changed by configure (nil: none).
+func StartWith(t testing.TB, d store.Dialect, now time.Time, configure func(*app.Config)) *Server {
+	t.Helper()
 	cfg := app.Config{DatabaseURL: storetest.URL(t, d), RootKey: RootKey, Scheduler: false, TestClock: true, LogLevel: "error", BodyLimit: "8M", ShutdownTimeout: time.Second}
+	if configure != nil {
+		configure(&cfg)
+	}
 	clock := domain.NewFixedClock(now)
 	a, err := app.Open(context.Background(), cfg, clock, app.NewLogger("error"))
 	if err != nil {
