@@ -54,6 +54,7 @@ type invoiceJSON struct {
 	Total           string     `json:"total"`
 	Note            *string    `json:"note"`
 	StripeInvoiceID *string    `json:"stripe_invoice_id"`
+	StripeSyncError *string    `json:"stripe_sync_error"`
 	CreatedAt       string     `json:"created_at"`
 	FinalizedAt     *string    `json:"finalized_at"`
 	LateEvents      *int64     `json:"late_events,omitempty"`
@@ -80,7 +81,7 @@ func toInvoiceJSON(inv invoicing.Invoice) invoiceJSON {
 		CustomerID: inv.CustomerID, SubscriptionID: inv.SubscriptionID, Currency: string(cur),
 		PeriodStart: fmtTime(inv.Period.Start), PeriodEnd: fmtTime(inv.Period.End), Lines: make([]lineJSON, len(inv.Lines)),
 		Subtotal: cur.Format(inv.Subtotal), CreditsApplied: cur.Format(inv.CreditsApplied), Total: cur.Format(inv.Total),
-		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt)}
+		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, StripeSyncError: inv.StripeSyncError, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt)}
 	for i, l := range inv.Lines {
 		lj := lineJSON{PriceKey: l.PriceKey, Type: string(l.Type), Meter: strPtr(l.Meter), Description: l.Description,
 			Quantity: l.Quantity.String(), Amount: cur.Format(l.Amount), PeriodStart: fmtTime(l.Period.Start), PeriodEnd: fmtTime(l.Period.End)}
