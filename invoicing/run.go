@@ -196,19 +196,28 @@ func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context,
 		}
 	}
 	ends := sc.Subscription.EndsAt
-	for _, p := range c.cyc.PeriodsEndingBy(asOf) {
-		if ends != nil && p.End.After(*ends) {
-			break // the end's own invoice closes a cut-short period
+	// A cycle lists at most cycle.MaxPeriods periods a call: go on from the
+	// last End a chunk at a time, so that a subscription any number of
+	// periods behind (a daily plan from 1970) is invoiced in full with
+	// bounded memory.
+	periods := c.cyc.PeriodsEndingBy(asOf)
+chunks:
+	for len(periods) > 0 {
+		for _, p := range periods {
+			if ends != nil && p.End.After(*ends) {
+				break chunks // the end's own invoice closes a cut-short period
+			}
+			if have[key{Cycle, micros(p.Start)}] {
+				existing++
+				continue
+			}
+			made, err := s.draft(ctx, c, Cycle, p, runID)
+			if err != nil {
+				return created, existing, err
+			}
+			count(made)
 		}
-		if have[key{Cycle, micros(p.Start)}] {
-			existing++
-			continue
-		}
-		made, err := s.draft(ctx, c, Cycle, p, runID)
-		if err != nil {
-			return created, existing, err
-		}
-		count(made)
+		periods = c.cyc.PeriodsEndingBetween(periods[len(periods)-1].End, asOf)
 	}
 	made, had, err := s.endInvoice(ctx, c, asOf, have, runID)
 	return created + made, existing + had, err
