@@ -156,13 +156,14 @@ type runJSON struct {
 	InvoicesExisting int              `json:"invoices_existing"`
 	Failed           []runFailureJSON `json:"failed"`
 	CreatedAt        string           `json:"created_at"`
+	HeartbeatAt      *string          `json:"heartbeat_at"`
 	FinishedAt       *string          `json:"finished_at"`
 }
 
 func toRunJSON(r invoicing.Run) runJSON {
 	out := runJSON{ID: r.ID, Status: string(r.Status), AsOf: fmtTime(r.AsOf), Subscriptions: r.Subscriptions, Processed: r.Processed,
 		InvoicesCreated: r.InvoicesCreated, InvoicesExisting: r.InvoicesExisting, Failed: make([]runFailureJSON, len(r.Failed)),
-		CreatedAt: fmtTime(r.CreatedAt), FinishedAt: fmtTimePtr(r.FinishedAt)}
+		CreatedAt: fmtTime(r.CreatedAt), HeartbeatAt: fmtTimePtr(r.HeartbeatAt), FinishedAt: fmtTimePtr(r.FinishedAt)}
 	for i, f := range r.Failed {
 		out.Failed[i] = runFailureJSON(f)
 	}

@@ -23,6 +23,11 @@ const (
 	RunCompletedWithFailures RunStatus = "completed_with_failures"
 	// RunFailed means the run itself could not go on (the database failed).
 	RunFailed RunStatus = "failed"
+	// RunAbandoned means the run stopped without finishing (its server
+	// died): it was still running with a heartbeat older than
+	// StaleRunAfter when the tenant's next run began. Its counts are what
+	// it had saved; the next run finishes its work.
+	RunAbandoned RunStatus = "abandoned"
 )
 
 // RunFailure is one subscription a run could not invoice.
@@ -43,7 +48,10 @@ type Run struct {
 	InvoicesExisting int
 	Failed           []RunFailure
 	CreatedAt        time.Time
-	FinishedAt       *time.Time
+	// HeartbeatAt is the wall-clock time the run last saved its progress
+	// (never a test clock's time); nil for runs from before heartbeats.
+	HeartbeatAt *time.Time
+	FinishedAt  *time.Time
 }
 
 type runRow struct {
@@ -57,6 +65,7 @@ type runRow struct {
 	InvoicesExisting int
 	Failed           string
 	CreatedAt        time.Time
+	HeartbeatAt      *time.Time
 	FinishedAt       *time.Time
 }
 
@@ -65,7 +74,7 @@ func (runRow) TableName() string { return "invoice_runs" }
 func (r runRow) toRun() Run {
 	out := Run{ID: r.ID, TenantID: r.TenantID, AsOf: r.AsOf.UTC(), Status: RunStatus(r.Status), Subscriptions: r.Subscriptions,
 		Processed: r.Processed, InvoicesCreated: r.InvoicesCreated, InvoicesExisting: r.InvoicesExisting,
-		CreatedAt: r.CreatedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt), Failed: []RunFailure{}}
+		CreatedAt: r.CreatedAt.UTC(), HeartbeatAt: utcPtr(r.HeartbeatAt), FinishedAt: utcPtr(r.FinishedAt), Failed: []RunFailure{}}
 	_ = json.Unmarshal([]byte(r.Failed), &out.Failed)
 	return out
 }
@@ -86,7 +95,12 @@ func (s *Service) StartRun(ctx context.Context, tenantID string, asOf time.Time,
 		asOf = s.clock.Now(ctx)
 	}
 	now := s.clock.Now(ctx)
-	r := runRow{ID: domain.NewID(domain.PrefixInvoiceRun), TenantID: tenantID, AsOf: asOf.UTC(), Status: string(RunRunning), Failed: "[]", CreatedAt: now}
+	if err := s.abandonStale(ctx, tenantID); err != nil {
+		return Run{}, err
+	}
+	beat := wallNow()
+	r := runRow{ID: domain.NewID(domain.PrefixInvoiceRun), TenantID: tenantID, AsOf: asOf.UTC(), Status: string(RunRunning), Failed: "[]",
+		CreatedAt: now, HeartbeatAt: &beat}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return Run{}, fmt.Errorf("create invoice run: %w", err)
 	}
@@ -110,16 +124,6 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 	return r.toRun(), nil
 }
 
-func (s *Service) saveRun(ctx context.Context, run Run) {
-	failed, _ := json.Marshal(run.Failed)
-	err := s.db.WithContext(context.WithoutCancel(ctx)).Model(&runRow{}).Where("id = ?", run.ID).Updates(map[string]any{
-		"status": string(run.Status), "subscriptions": run.Subscriptions, "processed": run.Processed,
-		"invoices_created": run.InvoicesCreated, "invoices_existing": run.InvoicesExisting, "failed": string(failed), "finished_at": run.FinishedAt}).Error
-	if err != nil {
-		s.log.Error("save invoice run", slog.String("run", run.ID), slog.Any("error", err))
-	}
-}
-
 // execute walks every subscription of the tenant, a page at a time.
 func (s *Service) execute(ctx context.Context, run Run) Run {
 	cursor := ""
@@ -138,6 +142,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			break
 		}
 		for _, sc := range scs {
+			s.beat(ctx, &run)
 			sub := sc.Subscription
 			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID)
 			run.Processed++
@@ -148,7 +153,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", err))
 			}
 		}
-		s.saveRun(ctx, run)
+		s.saveRun(ctx, &run)
 		if page.NextCursor == "" {
 			break
 		}
@@ -162,7 +167,11 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 	}
 	done := s.clock.Now(ctx)
 	run.FinishedAt = &done
-	s.saveRun(ctx, run)
+	if !s.saveRun(ctx, &run) {
+		// The database still says running: the caller learns it failed,
+		// and the tenant's next run abandons the stored one once stale.
+		run.Status = RunFailed
+	}
 	return run
 }
 
