@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/credits"
+	"github.com/tallyhq/tally/domain"
 )
 
 type grantReq struct {
@@ -49,6 +50,9 @@ func toGrantJSON(g credits.Grant) grantJSON {
 func (s *Server) createGrant(c echo.Context) error {
 	var req grantReq
 	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if err := domain.CheckTimePtr("expires_at", req.ExpiresAt); err != nil {
 		return err
 	}
 	cu, err := s.Customers.Get(c.Request().Context(), tenantOf(c), c.Param("id"))

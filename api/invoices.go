@@ -177,11 +177,12 @@ func (s *Server) startRun(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	var asOf time.Time
-	if req.AsOf != nil {
-		asOf = *req.AsOf
+	// as_of not given (null or absent) is now; a given one, even
+	// 0001-01-01T00:00:00Z, must lie in the window.
+	if err := domain.CheckTimePtr("as_of", req.AsOf); err != nil {
+		return err
 	}
-	run, err := s.Invoicing.StartRun(c.Request().Context(), tenantOf(c), asOf, req.Wait)
+	run, err := s.Invoicing.StartRun(c.Request().Context(), tenantOf(c), req.AsOf, req.Wait)
 	if err != nil {
 		return err
 	}

@@ -43,3 +43,9 @@ func TestARunInvoicesPastMaxPeriods(t *testing.T) {
 		}
 	})
 }
+
+// tsp is ts as a pointer: a given as_of.
+func tsp(s string) *time.Time {
+	t := ts(s)
+	return &t
+}

@@ -80,7 +80,8 @@ func (r runRow) toRun() Run {
 }
 
 // StartRun drafts, for every subscription of the tenant, one invoice for
-// each period that ended at or before asOf and has none yet, and any
+// each period that ended at or before asOf (nil: not given, now) and has
+// none yet, and any
 // missing subscription_start invoice whose period began by asOf. With wait
 // it returns when done; otherwise it returns at once and the run goes on in
 // the background (GET the run to follow it).
@@ -90,11 +91,12 @@ func (r runRow) toRun() Run {
 // servers running at the same moment, and a run that died half-way is
 // finished by the next one. One failing subscription is recorded and does
 // not stop the run.
-func (s *Service) StartRun(ctx context.Context, tenantID string, asOf time.Time, wait bool) (Run, error) {
-	if asOf.IsZero() {
-		asOf = s.clock.Now(ctx)
-	}
+func (s *Service) StartRun(ctx context.Context, tenantID string, asOfGiven *time.Time, wait bool) (Run, error) {
 	now := s.clock.Now(ctx)
+	asOf := now
+	if asOfGiven != nil {
+		asOf = *asOfGiven
+	}
 	if err := s.abandonStale(ctx, tenantID); err != nil {
 		return Run{}, err
 	}

@@ -142,7 +142,8 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	}
 	var firstErr error
 	for _, id := range ids {
-		run, err := j.invoicing.StartRun(ctx, id, j.clock.Now(ctx), true)
+		asOf := j.clock.Now(ctx)
+		run, err := j.invoicing.StartRun(ctx, id, &asOf, true)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("tenant %s: %w", id, err)
