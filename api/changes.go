@@ -51,6 +51,9 @@ func (s *Server) cancelSubscription(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
+	if err := atTime("at", req.At); err != nil {
+		return err
+	}
 	ch, err := s.Invoicing.Cancel(c.Request().Context(), tenantOf(c), c.Param("id"), invoicing.CancelInput{At: req.At, Prorate: req.Prorate})
 	if err != nil {
 		return err

@@ -79,6 +79,9 @@ func (s *Server) createGrant(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
+	if err := domain.CheckTimePtr("expires_at", req.ExpiresAt); err != nil {
+		return err
+	}
 	ctx := c.Request().Context()
 	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
 	if err != nil {

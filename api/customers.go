@@ -155,6 +155,9 @@ func (s *Server) createSubscription(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
+	if err := domain.CheckTimePtr("start_at", req.StartAt); err != nil {
+		return err
+	}
 	sub, err := s.Customers.CreateSubscription(c.Request().Context(), tenantOf(c), customers.CreateSubscriptionInput{Customer: req.Customer,
 		Plan: req.Plan, StartAt: req.StartAt, BillingCycle: req.BillingCycle, TrialDays: req.TrialDays})
 	if err != nil {

@@ -247,17 +247,33 @@ func page(c echo.Context) (domain.Page, error) {
 	return p.Normalize()
 }
 
-// queryTime reads an optional RFC 3339 query parameter.
+// queryTime reads an optional RFC 3339 query parameter (nil when not
+// given), which must lie in the window of domain.CheckTime (a 422 naming the
+// parameter otherwise).
 func queryTime(c echo.Context, name string) (*time.Time, error) {
 	v := c.QueryParam(name)
 	if v == "" {
 		return nil, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, v)
+	t, err := domain.ParseTime(name, v)
 	if err != nil {
-		return nil, domain.Invalid(name, "must be an RFC 3339 timestamp (2026-03-01T00:00:00Z), got %q", v)
+		return nil, err
 	}
 	return &t, nil
+}
+
+// atTime checks an "at" that is a keyword or a timestamp ("now",
+// "period_end" or RFC 3339): a timestamp must lie in the window of
+// domain.CheckTime. Keywords and other text are left to the service.
+func atTime(field, at string) error {
+	if at == "" || at == "now" || at == "period_end" {
+		return nil
+	}
+	if _, err := time.Parse(time.RFC3339Nano, at); err != nil {
+		return nil // not a timestamp: the service says what it accepts
+	}
+	_, err := domain.ParseTime(field, at)
+	return err
 }
 
 // queryBool reads an optional boolean query parameter.

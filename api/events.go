@@ -58,9 +58,9 @@ func toEventInput(raw json.RawMessage) (meters.EventInput, error) {
 	}
 	in := meters.EventInput{ID: req.ID, EventName: req.EventName, Customer: req.Customer, Properties: req.Properties}
 	if req.Timestamp != nil {
-		t, err := time.Parse(time.RFC3339Nano, *req.Timestamp)
+		t, err := domain.ParseTime("timestamp", *req.Timestamp)
 		if err != nil {
-			return in, domain.Invalid("timestamp", "must be an RFC 3339 timestamp, got %q", *req.Timestamp)
+			return in, err
 		}
 		in.Timestamp = &t
 	}

@@ -65,6 +65,7 @@ type invoiceJSON struct {
 	Total           string     `json:"total"`
 	Note            *string    `json:"note"`
 	StripeInvoiceID *string    `json:"stripe_invoice_id"`
+	StripeSyncError *string    `json:"stripe_sync_error"`
 	CreatedAt       string     `json:"created_at"`
 	FinalizedAt     *string    `json:"finalized_at"`
 	LateEvents      *int64     `json:"late_events,omitempty"`
@@ -93,7 +94,7 @@ func toInvoiceJSON(inv invoicing.Invoice) invoiceJSON {
 		CustomerID: inv.CustomerID, SubscriptionID: strPtr(inv.SubscriptionID), Currency: string(cur),
 		PeriodStart: fmtTime(inv.Period.Start), PeriodEnd: fmtTime(inv.Period.End), Lines: make([]lineJSON, len(inv.Lines)),
 		Subtotal: cur.Format(inv.Subtotal), CreditsApplied: cur.Format(inv.CreditsApplied), Total: cur.Format(inv.Total),
-		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt),
+		Note: strPtr(inv.Note), StripeInvoiceID: inv.StripeInvoiceID, StripeSyncError: inv.StripeSyncError, CreatedAt: fmtTime(inv.CreatedAt), FinalizedAt: fmtTimePtr(inv.FinalizedAt),
 		Replaces: strPtr(inv.Replaces), ReplacedBy: strPtr(inv.ReplacedBy)}
 	for i, l := range inv.Lines {
 		lj := lineJSON{PriceKey: l.PriceKey, Type: string(l.Type), Meter: strPtr(l.Meter), Description: l.Description,
@@ -176,13 +177,14 @@ type runJSON struct {
 	InvoicesExisting int              `json:"invoices_existing"`
 	Failed           []runFailureJSON `json:"failed"`
 	CreatedAt        string           `json:"created_at"`
+	HeartbeatAt      *string          `json:"heartbeat_at"`
 	FinishedAt       *string          `json:"finished_at"`
 }
 
 func toRunJSON(r invoicing.Run) runJSON {
 	out := runJSON{ID: r.ID, Status: string(r.Status), AsOf: fmtTime(r.AsOf), Subscriptions: r.Subscriptions, Processed: r.Processed,
 		InvoicesCreated: r.InvoicesCreated, InvoicesExisting: r.InvoicesExisting, Failed: make([]runFailureJSON, len(r.Failed)),
-		CreatedAt: fmtTime(r.CreatedAt), FinishedAt: fmtTimePtr(r.FinishedAt)}
+		CreatedAt: fmtTime(r.CreatedAt), HeartbeatAt: fmtTimePtr(r.HeartbeatAt), FinishedAt: fmtTimePtr(r.FinishedAt)}
 	for i, f := range r.Failed {
 		out.Failed[i] = runFailureJSON(f)
 	}
@@ -196,11 +198,12 @@ func (s *Server) startRun(c echo.Context) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	var asOf time.Time
-	if req.AsOf != nil {
-		asOf = *req.AsOf
+	// as_of not given (null or absent) is now; a given one, even
+	// 0001-01-01T00:00:00Z, must lie in the window.
+	if err := domain.CheckTimePtr("as_of", req.AsOf); err != nil {
+		return err
 	}
-	run, err := s.Invoicing.StartRun(c.Request().Context(), tenantOf(c), asOf, req.Wait)
+	run, err := s.Invoicing.StartRun(c.Request().Context(), tenantOf(c), req.AsOf, req.Wait)
 	if err != nil {
 		return err
 	}

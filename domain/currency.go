@@ -1,6 +1,8 @@
 package domain
 
 import (
+	"fmt"
+	"math"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -61,8 +63,39 @@ func (c Currency) Format(d decimal.Decimal) string {
 	return d.StringFixed(c.MinorUnits())
 }
 
-// ToMinor converts a rounded amount into integer minor units (cents), as
-// Stripe takes them.
-func (c Currency) ToMinor(d decimal.Decimal) int64 {
-	return c.Round(d).Shift(c.MinorUnits()).IntPart()
+// ToMinor converts an amount into integer minor units (cents), as a payment
+// provider takes them: 202.50 USD → 20250, 1500 JPY → 1500, -1.005 BHD →
+// -1005. It is exact or an error: it never rounds and never wraps. An amount
+// with more digits than the currency's minor unit (12.345 USD) is an error,
+// and so is one beyond an int64 of minor units (92,233,720,368,547,758.08
+// USD, 1e20, 1e400). A caller with a tighter limit (a provider's maximum)
+// checks it on the result.
+func (c Currency) ToMinor(d decimal.Decimal) (int64, error) {
+	if d.IsZero() {
+		return 0, nil
+	}
+	places := c.MinorUnits()
+	// Refuse huge amounts by their digit count before building the integer:
+	// 1e1000000000 must not allocate a billion digits.
+	if exp := int64(d.Exponent()) + int64(places); exp > 0 && int64(d.NumDigits())+exp > 19 {
+		return 0, fmt.Errorf("%s %s is beyond %d minor units", shortText(d), c, int64(math.MaxInt64))
+	}
+	minor := d.Shift(places)
+	if !minor.IsInteger() {
+		return 0, fmt.Errorf("%s %s is not a whole number of minor units (%d decimal places)", shortText(d), c, places)
+	}
+	n := minor.BigInt()
+	if !n.IsInt64() {
+		return 0, fmt.Errorf("%s %s is beyond %d minor units", shortText(d), c, int64(math.MaxInt64))
+	}
+	return n.Int64(), nil
+}
+
+// shortText writes d for a message: in full, or as coefficient e exponent
+// when that would run past 40 digits (1e400, not four hundred digits).
+func shortText(d decimal.Decimal) string {
+	if e := d.Exponent(); e > 20 || e < -20 {
+		return fmt.Sprintf("%se%d", d.Coefficient().String(), e)
+	}
+	return d.String()
 }

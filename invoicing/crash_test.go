@@ -23,10 +23,10 @@ func TestARunKilledMidwayIsFinishedByTheNext(t *testing.T) {
 		tenant := tenantOf(t, s, w.key)
 		for delay := time.Millisecond; delay < 64*time.Millisecond; delay *= 4 {
 			ctx, cancel := context.WithTimeout(context.Background(), delay)
-			_, _ = svc.StartRun(ctx, tenant, ts("2026-06-01T00:00:00Z"), true)
+			_, _ = svc.StartRun(ctx, tenant, tsp("2026-06-01T00:00:00Z"), true)
 			cancel()
 		}
-		run, err := svc.StartRun(context.Background(), tenant, ts("2026-06-01T00:00:00Z"), true)
+		run, err := svc.StartRun(context.Background(), tenant, tsp("2026-06-01T00:00:00Z"), true)
 		if err != nil {
 			t.Fatal(err)
 		}

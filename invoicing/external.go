@@ -36,26 +36,60 @@ func (s *Service) ByStripeInvoice(ctx context.Context, stripeInvoiceID string) (
 	return s.Get(ctx, r.TenantID, r.ID)
 }
 
-// Unsynced lists invoices of every tenant that should be in Stripe but are
-// not yet (or changed since): drafts and finalized invoices with a non-zero
-// total and no Stripe id, and finalized ones whose Stripe copy was made
-// while they were drafts. Zero-total invoices are recorded but never sent.
+// Unsynced lists, oldest first, up to limit invoices of every tenant that
+// should be in Stripe but are not yet (or changed since): drafts and
+// finalized invoices with a non-zero total and no Stripe id, and finalized
+// ones whose Stripe copy was made while they were drafts. Every filter is in
+// SQL, before the limit, so that invoices that will never be sent cannot
+// fill the page and starve newer ones: zero totals never sent (recorded,
+// never sent; one already in Stripe is kept in step) and invoices refused for an amount Stripe cannot take (StripeSyncError set,
+// until the invoice is recomputed or finalized) are left out.
 func (s *Service) Unsynced(ctx context.Context, limit int) ([]Invoice, error) {
 	var rows []invoiceRow
 	err := s.db.WithContext(ctx).
 		Where("status IN ? AND (stripe_invoice_id IS NULL OR (finalized_at IS NOT NULL AND (stripe_synced_at IS NULL OR stripe_synced_at < finalized_at)))",
 			[]string{string(Draft), string(Finalized)}).
+		Where("stripe_sync_error IS NULL").
+		Where("stripe_invoice_id IS NOT NULL OR " + nonZeroTotal(s.db.Dialect)).
 		Order("id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("find unsynced invoices: %w", err)
 	}
-	// Zero totals are filtered here, not in SQL: SQLite would compare the
-	// TEXT total to a number as text.
-	kept := rows[:0]
-	for _, r := range rows {
-		if !r.Total.IsZero() {
-			kept = append(kept, r)
-		}
+	return s.withLines(ctx, rows)
+}
+
+// nonZeroTotal is the SQL condition "total is not zero". SQLite keeps the
+// total as TEXT ("0", "0.00", "-0.5"), which it would compare to a number as
+// text; as a REAL every decimal rounded to a minor unit is zero exactly when
+// it is zero (a huge one becomes Inf, not 0).
+func nonZeroTotal(d store.Dialect) string {
+	if d == store.SQLite {
+		return "CAST(total AS REAL) <> 0"
 	}
-	return s.withLines(ctx, kept)
+	return "total <> 0"
+}
+
+// RefuseStripeSync records why an invoice cannot be sent to Stripe; the
+// pending-sync query skips it from then on, until it is recomputed or
+// finalized (which clear the reason) or ClearStripeSyncError clears it.
+func (s *Service) RefuseStripeSync(ctx context.Context, tenantID, id, reason string) error {
+	res := s.db.WithContext(ctx).Model(&invoiceRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).
+		Update("stripe_sync_error", reason)
+	if res.Error != nil {
+		return fmt.Errorf("record stripe sync error: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return domain.NotFound("invoice", id)
+	}
+	return nil
+}
+
+// ClearStripeSyncError forgets a refusal once the invoice can be sent.
+func (s *Service) ClearStripeSyncError(ctx context.Context, tenantID, id string) error {
+	err := s.db.WithContext(ctx).Model(&invoiceRow{}).Where("tenant_id = ? AND id = ? AND stripe_sync_error IS NOT NULL", tenantID, id).
+		Update("stripe_sync_error", nil).Error
+	if err != nil {
+		return fmt.Errorf("clear stripe sync error: %w", err)
+	}
+	return nil
 }

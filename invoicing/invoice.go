@@ -59,6 +59,10 @@ type Invoice struct {
 	// end), so that a reader of an empty invoice knows why.
 	Note            string
 	StripeInvoiceID *string
+	// StripeSyncError says why the invoice cannot be sent to Stripe (an
+	// amount Stripe cannot take); nil when it can. Recomputing or
+	// finalizing the invoice clears it.
+	StripeSyncError *string
 	// RunID is the invoice run that drafted the invoice, if any.
 	RunID string
 	// Replaces names the void invoice this one was regenerated from;

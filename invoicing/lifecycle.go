@@ -117,7 +117,7 @@ func (s *Service) writeLines(tx *gorm.DB, inv Invoice) error {
 		}
 	}
 	return tx.Model(&invoiceRow{}).Where("id = ?", inv.ID).Updates(map[string]any{
-		"subtotal": inv.Subtotal, "total": inv.Total, "updated_at": s.clock.Now(tx.Statement.Context)}).Error
+		"subtotal": inv.Subtotal, "total": inv.Total, "updated_at": s.clock.Now(tx.Statement.Context), "stripe_sync_error": nil}).Error
 }
 
 // linesFor computes the lines an invoice of its reason and period holds now;
@@ -176,7 +176,7 @@ func (s *Service) Finalize(ctx context.Context, tenantID, id string) (Invoice, e
 		}
 		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{
 			"status": string(Finalized), "number": number, "finalized_at": now, "updated_at": now,
-			"credits_applied": fresh.CreditsApplied, "total": fresh.Total}).Error
+			"credits_applied": fresh.CreditsApplied, "total": fresh.Total, "stripe_sync_error": nil}).Error
 	})
 }
 

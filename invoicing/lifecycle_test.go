@@ -147,7 +147,7 @@ func TestTwoServersOnOnePostgresDraftEachInvoiceOnce(t *testing.T) {
 			wg.Add(1)
 			go func(a *app.App) {
 				defer wg.Done()
-				if _, err := a.Services.Invoicing.StartRun(ctx, tn.ID, ts("2026-06-01T00:00:00Z"), true); err != nil {
+				if _, err := a.Services.Invoicing.StartRun(ctx, tn.ID, tsp("2026-06-01T00:00:00Z"), true); err != nil {
 					t.Error(err)
 				}
 			}(a)

@@ -28,6 +28,7 @@ type invoiceRow struct {
 	RunID           *string
 	StripeInvoiceID *string
 	StripeSyncedAt  *time.Time
+	StripeSyncError *string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 	FinalizedAt     *time.Time
@@ -157,7 +158,7 @@ func fromRows(r invoiceRow, lines []lineRow) Invoice {
 	inv := Invoice{ID: r.ID, TenantID: r.TenantID, Number: r.Number, Status: Status(r.Status), BillingReason: Reason(r.BillingReason),
 		CustomerID: r.CustomerID, Currency: domain.Currency(r.Currency),
 		Period: domain.Period{Start: fromMicros(r.PeriodStart), End: fromMicros(r.PeriodEnd)}, Subtotal: r.Subtotal,
-		CreditsApplied: r.CreditsApplied, Total: r.Total, Note: r.Note, StripeInvoiceID: r.StripeInvoiceID,
+		CreditsApplied: r.CreditsApplied, Total: r.Total, Note: r.Note, StripeInvoiceID: r.StripeInvoiceID, StripeSyncError: r.StripeSyncError,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), Lines: make([]Line, len(lines))}
 	if r.RunID != nil {
 		inv.RunID = *r.RunID

@@ -23,6 +23,11 @@ const (
 	RunCompletedWithFailures RunStatus = "completed_with_failures"
 	// RunFailed means the run itself could not go on (the database failed).
 	RunFailed RunStatus = "failed"
+	// RunAbandoned means the run stopped without finishing (its server
+	// died): it was still running with a heartbeat older than
+	// StaleRunAfter when the tenant's next run began. Its counts are what
+	// it had saved; the next run finishes its work.
+	RunAbandoned RunStatus = "abandoned"
 )
 
 // RunFailure is one subscription a run could not invoice.
@@ -43,7 +48,10 @@ type Run struct {
 	InvoicesExisting int
 	Failed           []RunFailure
 	CreatedAt        time.Time
-	FinishedAt       *time.Time
+	// HeartbeatAt is the wall-clock time the run last saved its progress
+	// (never a test clock's time); nil for runs from before heartbeats.
+	HeartbeatAt *time.Time
+	FinishedAt  *time.Time
 }
 
 type runRow struct {
@@ -57,6 +65,7 @@ type runRow struct {
 	InvoicesExisting int
 	Failed           string
 	CreatedAt        time.Time
+	HeartbeatAt      *time.Time
 	FinishedAt       *time.Time
 }
 
@@ -65,13 +74,14 @@ func (runRow) TableName() string { return "invoice_runs" }
 func (r runRow) toRun() Run {
 	out := Run{ID: r.ID, TenantID: r.TenantID, AsOf: r.AsOf.UTC(), Status: RunStatus(r.Status), Subscriptions: r.Subscriptions,
 		Processed: r.Processed, InvoicesCreated: r.InvoicesCreated, InvoicesExisting: r.InvoicesExisting,
-		CreatedAt: r.CreatedAt.UTC(), FinishedAt: utcPtr(r.FinishedAt), Failed: []RunFailure{}}
+		CreatedAt: r.CreatedAt.UTC(), HeartbeatAt: utcPtr(r.HeartbeatAt), FinishedAt: utcPtr(r.FinishedAt), Failed: []RunFailure{}}
 	_ = json.Unmarshal([]byte(r.Failed), &out.Failed)
 	return out
 }
 
 // StartRun drafts, for every subscription of the tenant, one invoice for
-// each period that ended at or before asOf and has none yet, and any
+// each period that ended at or before asOf (nil: not given, now) and has
+// none yet, and any
 // missing subscription_start invoice whose period began by asOf. With wait
 // it returns when done; otherwise it returns at once and the run goes on in
 // the background (GET the run to follow it).
@@ -81,12 +91,18 @@ func (r runRow) toRun() Run {
 // servers running at the same moment, and a run that died half-way is
 // finished by the next one. One failing subscription is recorded and does
 // not stop the run.
-func (s *Service) StartRun(ctx context.Context, tenantID string, asOf time.Time, wait bool) (Run, error) {
-	if asOf.IsZero() {
-		asOf = s.clock.Now(ctx)
-	}
+func (s *Service) StartRun(ctx context.Context, tenantID string, asOfGiven *time.Time, wait bool) (Run, error) {
 	now := s.clock.Now(ctx)
-	r := runRow{ID: domain.NewID(domain.PrefixInvoiceRun), TenantID: tenantID, AsOf: asOf.UTC(), Status: string(RunRunning), Failed: "[]", CreatedAt: now}
+	asOf := now
+	if asOfGiven != nil {
+		asOf = *asOfGiven
+	}
+	if err := s.abandonStale(ctx, tenantID); err != nil {
+		return Run{}, err
+	}
+	beat := wallNow()
+	r := runRow{ID: domain.NewID(domain.PrefixInvoiceRun), TenantID: tenantID, AsOf: asOf.UTC(), Status: string(RunRunning), Failed: "[]",
+		CreatedAt: now, HeartbeatAt: &beat}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return Run{}, fmt.Errorf("create invoice run: %w", err)
 	}
@@ -115,16 +131,6 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 	return r.toRun(), nil
 }
 
-func (s *Service) saveRun(ctx context.Context, run Run) {
-	failed, _ := json.Marshal(run.Failed)
-	err := s.db.WithContext(context.WithoutCancel(ctx)).Model(&runRow{}).Where("id = ?", run.ID).Updates(map[string]any{
-		"status": string(run.Status), "subscriptions": run.Subscriptions, "processed": run.Processed,
-		"invoices_created": run.InvoicesCreated, "invoices_existing": run.InvoicesExisting, "failed": string(failed), "finished_at": run.FinishedAt}).Error
-	if err != nil {
-		s.log.Error("save invoice run", slog.String("run", run.ID), slog.Any("error", err))
-	}
-}
-
 // execute walks every subscription of the tenant, a page at a time.
 func (s *Service) execute(ctx context.Context, run Run) Run {
 	cursor := ""
@@ -143,6 +149,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			break
 		}
 		for _, sc := range scs {
+			s.beat(ctx, &run)
 			sub := sc.Subscription
 			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID)
 			run.Processed++
@@ -153,7 +160,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", err))
 			}
 		}
-		s.saveRun(ctx, run)
+		s.saveRun(ctx, &run)
 		if page.NextCursor == "" {
 			break
 		}
@@ -167,7 +174,11 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 	}
 	done := s.clock.Now(ctx)
 	run.FinishedAt = &done
-	s.saveRun(ctx, run)
+	if !s.saveRun(ctx, &run) {
+		// The database still says running: the caller learns it failed,
+		// and the tenant's next run abandons the stored one once stale.
+		run.Status = RunFailed
+	}
 	return run
 }
 
@@ -201,19 +212,28 @@ func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context,
 		}
 	}
 	ends := sc.Subscription.EndsAt
-	for _, p := range c.cyc.PeriodsEndingBy(asOf) {
-		if ends != nil && p.End.After(*ends) {
-			break // the end's own invoice closes a cut-short period
+	// A cycle lists at most cycle.MaxPeriods periods a call: go on from the
+	// last End a chunk at a time, so that a subscription any number of
+	// periods behind (a daily plan from 1970) is invoiced in full with
+	// bounded memory.
+	periods := c.cyc.PeriodsEndingBy(asOf)
+chunks:
+	for len(periods) > 0 {
+		for _, p := range periods {
+			if ends != nil && p.End.After(*ends) {
+				break chunks // the end's own invoice closes a cut-short period
+			}
+			if have[key{Cycle, micros(p.Start)}] {
+				existing++
+				continue
+			}
+			made, err := s.draft(ctx, c, Cycle, p, runID)
+			if err != nil {
+				return created, existing, err
+			}
+			count(made)
 		}
-		if have[key{Cycle, micros(p.Start)}] {
-			existing++
-			continue
-		}
-		made, err := s.draft(ctx, c, Cycle, p, runID)
-		if err != nil {
-			return created, existing, err
-		}
-		count(made)
+		periods = c.cyc.PeriodsEndingBetween(periods[len(periods)-1].End, asOf)
 	}
 	made, had, err := s.endInvoice(ctx, c, asOf, have, runID)
 	return created + made, existing + had, err

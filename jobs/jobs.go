@@ -151,7 +151,8 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 				tctx = domain.WithNow(ctx, t)
 			}
 		}
-		run, err := j.invoicing.StartRun(tctx, id, j.clock.Now(tctx), true)
+		asOf := j.clock.Now(tctx)
+		run, err := j.invoicing.StartRun(tctx, id, &asOf, true)
 		if err != nil {
 			if firstErr == nil {
 				firstErr = fmt.Errorf("tenant %s: %w", id, err)

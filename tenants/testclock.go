@@ -43,7 +43,7 @@ func (s *Service) TestClock(ctx context.Context, tenantID string) (time.Time, bo
 // no-op.
 func (s *Service) SetTestClock(ctx context.Context, tenantID string, t time.Time) (time.Time, error) {
 	t = t.UTC().Truncate(time.Microsecond)
-	if err := domain.CheckInstant("now", t); err != nil {
+	if err := domain.CheckTime("now", t); err != nil {
 		return time.Time{}, err
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {

@@ -78,9 +78,9 @@ func invoiceRun(ctx context.Context, a *app.App, args []string, out io.Writer) e
 	}
 	asOf := time.Now().UTC()
 	if *asOfText != "" {
-		t, err := time.Parse(time.RFC3339Nano, *asOfText)
+		t, err := domain.ParseTime("--as-of", *asOfText)
 		if err != nil {
-			return fmt.Errorf("--as-of: %w", err)
+			return err
 		}
 		asOf = t
 	}
@@ -94,7 +94,7 @@ func invoiceRun(ctx context.Context, a *app.App, args []string, out io.Writer) e
 	}
 	var total invoicing.Run
 	for _, id := range ids {
-		run, err := a.Services.Invoicing.StartRun(ctx, id, asOf, false)
+		run, err := a.Services.Invoicing.StartRun(ctx, id, &asOf, false)
 		if err != nil {
 			return err
 		}

@@ -184,6 +184,10 @@ func (s *Syncer) sync(ctx context.Context, inv invoicing.Invoice) error {
 		// Stripe's copy is final: only the bookkeeping may be left.
 		return s.done(ctx, inv, *rec.StripeInvoiceID)
 	}
+	amounts, err := s.sendable(ctx, inv, rec)
+	if err != nil {
+		return err
+	}
 	c, err := s.cs.Get(ctx, inv.TenantID, inv.CustomerID)
 	if err != nil {
 		return err
@@ -196,7 +200,7 @@ func (s *Syncer) sync(ctx context.Context, inv invoicing.Invoice) error {
 	if err != nil {
 		return err
 	}
-	if err := s.syncItems(ctx, inv, c, cus, sid, existed); err != nil {
+	if err := s.syncItems(ctx, inv, c, cus, sid, existed, amounts); err != nil {
 		return err
 	}
 	if inv.Status == invoicing.Finalized {
@@ -482,7 +486,7 @@ func (s *Syncer) finalize(ctx context.Context, inv invoicing.Invoice, sid string
 
 // syncItems makes the Stripe invoice hold exactly one item per line, in
 // line order, with the line's amount and description.
-func (s *Syncer) syncItems(ctx context.Context, inv invoicing.Invoice, c customers.Customer, cus, sid string, existed bool) error {
+func (s *Syncer) syncItems(ctx context.Context, inv invoicing.Invoice, c customers.Customer, cus, sid string, existed bool, amounts []int64) error {
 	rows, err := s.items(ctx, inv.ID)
 	if err != nil {
 		return err
@@ -492,22 +496,24 @@ func (s *Syncer) syncItems(ctx context.Context, inv invoicing.Invoice, c custome
 			return err
 		}
 	}
-	err = s.applyLines(ctx, inv, c, cus, sid, rows)
+	err = s.applyLines(ctx, inv, c, cus, sid, rows, amounts)
 	if err != nil && isIdempotencyError(err) {
 		// A create's key was used before with other parameters: the item
 		// exists in Stripe unrecorded. Find it, then try again.
 		if rerr := s.reconcile(ctx, inv, sid, rows); rerr != nil {
 			return rerr
 		}
-		err = s.applyLines(ctx, inv, c, cus, sid, rows)
+		err = s.applyLines(ctx, inv, c, cus, sid, rows, amounts)
 	}
 	return err
 }
 
-func (s *Syncer) applyLines(ctx context.Context, inv invoicing.Invoice, c customers.Customer, cus, sid string, rows map[int]*itemRow) error {
+// applyLines sends each line with its amount in minor units, amounts[i], as
+// checked by sendable.
+func (s *Syncer) applyLines(ctx context.Context, inv invoicing.Invoice, c customers.Customer, cus, sid string, rows map[int]*itemRow, amounts []int64) error {
 	loc := c.Location()
 	for i, l := range inv.Lines {
-		want := itemRow{InvoiceID: inv.ID, Position: i, AmountMinor: inv.Currency.ToMinor(l.Amount), Description: lineDescription(l, loc)}
+		want := itemRow{InvoiceID: inv.ID, Position: i, AmountMinor: amounts[i], Description: lineDescription(l, loc)}
 		r := rows[i]
 		switch {
 		case r == nil || r.StripeItemID == "":

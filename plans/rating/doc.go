@@ -16,11 +16,13 @@
 //     "none" (proportional). With package_size, tiers count packages and a
 //     per_unit price is a price per package.
 //
-// With rounding "none" on a per_unit or package price the amount is computed
-// exactly as quantity × amount ÷ package_size (multiplying before dividing);
-// only the line is rounded. With "none" and tiers the package count is
-// computed with [PackagePlaces] (30) decimal places, half away from zero,
-// before the tiers price it: a quotient such as 1 ÷ 3 does not terminate.
+// With rounding "none" the amount is computed exactly, multiplying before
+// dividing: quantity × amount ÷ package_size for per_unit and package, and
+// for tiers each tier's units × unit_amount ÷ package_size + flat_amount,
+// with tier bounds compared to the exact package count. Only the line is
+// rounded: 50 seconds in packages of 60 at 0.006 is exactly 0.005 → 0.01,
+// graduated or volume. The package count itself is shown (Line.Billable)
+// with [PackagePlaces] (30) decimal places: 1 ÷ 3 does not terminate.
 //
 // # Models
 //

@@ -80,6 +80,9 @@ func FuzzRatingInvariants(f *testing.F) {
 		{fp: fuzzPrice{model: 3, modeAndTiers: 3, step: 1000, unitA: 0, unitB: 5, scale: 3, flat: 100}, qa: 25000, qb: 1001},
 		{fp: fuzzPrice{model: 3, modeAndTiers: 8*2 + 3, step: 10000, unitA: 20, unitB: -5, scale: 3, flat: 1000}, qa: 10000, qb: 10001},
 		{fp: fuzzPrice{model: 3, modeAndTiers: 4, step: 7, unitA: 3, unitB: 1, size: 3, rounding: 3, minimum: 500}, qa: 100, qb: 1},
+		// One tier with proportional packages: 1 ÷ 3 packages × 3 is exactly 1.
+		{fp: fuzzPrice{model: 3, modeAndTiers: 1, unitA: 3, size: 3, rounding: 3}, qa: 1, qb: 2},
+		{fp: fuzzPrice{model: 3, modeAndTiers: 8*2 + 1, unitA: 6, scale: 3, size: 60, rounding: 3}, qa: 50, qb: 6050},
 		// Flat fee 19.00 × 20/31 days; a minimum prorated.
 		{fp: fuzzPrice{model: 0, amount: 1900, scale: 2}, qa: 0, qb: 1, d: 20, of: 31},
 		{fp: fuzzPrice{model: 1, amount: 1, scale: 2, minimum: 1000}, qa: 50, qb: 700, d: 20, of: 31},
@@ -143,6 +146,22 @@ func FuzzRatingInvariants(f *testing.F) {
 			if lo.Exact.GreaterThan(hi.Exact) || lo.Amount.GreaterThan(hi.Amount) {
 				t.Fatalf("%s price fell as the quantity grew: %s → %s (exact %s), %s → %s (exact %s)",
 					p.Model, lo.Quantity, lo.Amount, lo.Exact, hi.Quantity, hi.Amount, hi.Exact)
+			}
+		}
+
+		// One unbounded tier without a flat amount is a per_unit price, graduated
+		// or volume, whatever the package rounding: the same exact amount.
+		if p.Model == ModelTiered && len(p.Tiers) == 1 && p.Tiers[0].FlatAmount.IsZero() {
+			pu := p
+			pu.Model, pu.Amount, pu.Tiers, pu.TierMode = ModelPerUnit, p.Tiers[0].UnitAmount, nil, ""
+			if pu.Validate() == nil {
+				same, err := Rate(pu, a, cur, pr)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !same.Exact.Equal(lineA.Exact) || !same.Amount.Equal(lineA.Amount) {
+					t.Fatalf("one tier priced %s (exact %s), per_unit %s (exact %s)", lineA.Amount, lineA.Exact, same.Amount, same.Exact)
+				}
 			}
 		}
 

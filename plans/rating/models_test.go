@@ -167,10 +167,10 @@ func TestGraduated(t *testing.T) {
 		{name: "graduated tiers with rounding none: 12,500 units are 12.5 packages → 10 + 2.5 × 0.5 = 11.25",
 			price:    Price{Model: ModelTiered, PackageSize: dp("1000"), Rounding: RoundNone, Tiers: []Tier{{UpTo: dp("10"), UnitAmount: d("1")}, {UnitAmount: d("0.5")}}},
 			quantity: "12500", amount: "11.25", billable: "12.5"},
-		{name: "graduated tiers with rounding none count 1 ÷ 3 packages to 30 places: × $3 = 0.999…9 → 1.00",
+		{name: "graduated tiers with rounding none price 1 ÷ 3 packages exactly: × $3 = 1 → 1.00",
 			price:    Price{Model: ModelTiered, PackageSize: dp("3"), Rounding: RoundNone, Tiers: []Tier{{UnitAmount: d("3")}}},
 			quantity: "1", amount: "1.00", billable: "0.333333333333333333333333333333",
-			exact: "0.999999999999999999999999999999"},
+			exact: "1"},
 	})
 }
 

@@ -47,9 +47,10 @@ const MaxPricePlaces = 12
 // unit is rounded to before it is converted to the currency.
 const CustomUnitPlaces = 6
 
-// PackagePlaces is the precision of a proportional (rounding "none") package
-// count that tiers price. A per_unit or package price does not use it: it
-// multiplies before dividing and is exact.
+// PackagePlaces is the precision a proportional (rounding "none") package
+// count is shown with (Line.Billable). No price uses it: per_unit, package
+// and tiers all multiply before dividing by package_size, so the amount is
+// exact and only the line is rounded.
 const PackagePlaces = 30
 
 // ExactPlaces is where Line.Exact is cut when the exact amount does not

@@ -9,7 +9,8 @@ type quantities struct {
 	afterFree decimal.Decimal
 	// billable is afterFree, or its package count when package_size is set:
 	// rounded up or down to a whole count, or proportional with
-	// PackagePlaces decimal places for rounding "none".
+	// PackagePlaces decimal places for rounding "none" (shown, never priced:
+	// prices use exact).
 	billable decimal.Decimal
 }
 
@@ -37,6 +38,16 @@ func packages(q, size decimal.Decimal, r Rounding) decimal.Decimal {
 		count = count.Add(one)
 	}
 	return count
+}
+
+// exact is the billable quantity as an exact fraction: the proportional
+// package count afterFree ÷ package_size for rounding "none" (which need
+// not terminate), else billable itself.
+func (q quantities) exact(p Price) fraction {
+	if p.proportional() {
+		return fraction{num: q.afterFree, den: *p.PackageSize}
+	}
+	return whole(q.billable)
 }
 
 // proportional reports whether the price divides by package_size without

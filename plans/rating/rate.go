@@ -49,7 +49,8 @@ type Line struct {
 //  1. quantity − free_units, not below zero (a negative quantity bills 0);
 //  2. ÷ package_size, rounded up, down or not at all (see the package doc);
 //  3. the model: flat amount × Days/OfDays, per_unit or package billable ×
-//     amount (rounding none: quantity × amount ÷ package_size), or tiers;
+//     amount (rounding none: quantity × amount ÷ package_size), or tiers
+//     (rounding none: each tier's units × unit_amount ÷ package_size);
 //  4. raised to minimum_amount × Days/OfDays if below it;
 //  5. rounded once to the currency (custom units: to 6 places, × conversion
 //     rate, to the currency).
@@ -83,13 +84,11 @@ func Rate(p Price, quantity decimal.Decimal, cur domain.Currency, pr Proration) 
 	case ModelTiered:
 		q = billableQuantity(p, quantity)
 		line.Billable = q.billable
-		var total decimal.Decimal
 		if p.tierMode() == ModeVolume {
-			line.Tiers, total = volume(p.Tiers, q.billable)
+			line.Tiers, amount = volume(p.Tiers, q.exact(p))
 		} else {
-			line.Tiers, total = graduated(p.Tiers, q.billable)
+			line.Tiers, amount = graduated(p.Tiers, q.exact(p))
 		}
-		amount = whole(total)
 	}
 
 	if p.MinimumAmount != nil {
