@@ -21,11 +21,9 @@ var (
 // which a timestamp is optional says "not given" with a nil pointer, never
 // with the zero value.
 func CheckTime(field string, t time.Time) error {
-	if t.Before(EarliestTime) || !t.Before(LatestTime) {
-		return Invalid(field, "must be from %s up to (not including) %s, got %s",
-			EarliestTime.Format(time.RFC3339), LatestTime.Format(time.RFC3339), t.Format(time.RFC3339Nano))
-	}
-	return nil
+	var p Problems
+	AddInstantProblem(&p, field, t)
+	return p.Err()
 }
 
 // CheckTimePtr is CheckTime for an optional timestamp: nil (not given) is
