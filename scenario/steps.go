@@ -76,7 +76,7 @@ func (pl *player) sub(ref string) (string, error) {
 	return id, nil
 }
 
-func (pl *player) customer(externalID string) (string, error) {
+func (pl *player) customer(ctx context.Context, externalID string) (string, error) {
 	if id, ok := pl.customers[externalID]; ok {
 		return id, nil
 	}
@@ -86,7 +86,7 @@ func (pl *player) customer(externalID string) (string, error) {
 			ExternalID string `json:"external_id"`
 		} `json:"data"`
 	}
-	if err := pl.c.do(context.Background(), "GET", "/v1/customers?limit=500", nil, &page); err != nil {
+	if err := pl.c.do(ctx, "GET", "/v1/customers?limit=500", nil, &page); err != nil {
 		return "", err
 	}
 	for _, c := range page.Data {
@@ -150,7 +150,7 @@ func (pl *player) updateCustomer(ctx context.Context, i int, raw json.RawMessage
 	_ = json.Unmarshal(body["customer"], &ext)
 	delete(body, "customer")
 	name := fmt.Sprintf("expect[%d] update_customer %s", i, ext)
-	id, err := pl.customer(ext)
+	id, err := pl.customer(ctx, ext)
 	if err != nil {
 		return done(name, err)
 	}
@@ -252,7 +252,7 @@ func (pl *player) creditGrant(ctx context.Context, i int, raw json.RawMessage, a
 	_ = json.Unmarshal(body["customer"], &ext)
 	delete(body, "customer")
 	name := fmt.Sprintf("expect[%d] credit_grant to %s", i, ext)
-	id, err := pl.customer(ext)
+	id, err := pl.customer(ctx, ext)
 	if err != nil {
 		return done(name, err)
 	}
@@ -272,7 +272,7 @@ func (pl *player) creditGrant(ctx context.Context, i int, raw json.RawMessage, a
 // for its unit (empty: the customer's currency, money).
 func (pl *player) creditBalance(ctx context.Context, i int, e BalanceExpect) Check {
 	name := fmt.Sprintf("expect[%d] credit_balance of %s at %s", i, e.Customer, e.At)
-	id, err := pl.customer(e.Customer)
+	id, err := pl.customer(ctx, e.Customer)
 	if err != nil {
 		return done(name, err)
 	}

@@ -59,7 +59,7 @@ func (s *Service) SetTestClock(ctx context.Context, tenantID string, t time.Time
 			return domain.Conflict("clock_backwards", "the test clock only moves forward: it reads %s, so %s is in its past",
 				time.UnixMicro(cur[0].NowUs).UTC().Format(time.RFC3339Nano), t.Format(time.RFC3339Nano))
 		}
-		row := testClockRow{TenantID: tenantID, NowUs: t.UnixMicro(), UpdatedAt: time.Now().UTC()}
+		row := testClockRow{TenantID: tenantID, NowUs: t.UnixMicro(), UpdatedAt: s.clock.Now(domain.WithoutNow(ctx))}
 		return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "tenant_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"now_us", "updated_at"})}).Create(&row).Error
 	})
