@@ -21,20 +21,43 @@ import (
 // JSON of the wrong shape or type is invalid (422) with the field named.
 // Unknown fields are ignored, as Stripe's and Lago's clients expect.
 func decode(c echo.Context, v any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeBytes(body, v)
+}
+
+// decodeEnvelope is decode for a body whose items are checked one by one
+// later (a batch of events, each rejected by index): it does not refuse the
+// whole body for one item's invalid text.
+func decodeEnvelope(c echo.Context, v any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return decodeJSON(body, v, false)
+}
+
+func readBody(c echo.Context) ([]byte, error) {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
 		// echo's BodyLimit reader fails with its own 413 once a body of
 		// unknown length (chunked) passes the limit.
 		var he *echo.HTTPError
 		if errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge {
-			return echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body too large")
+			return nil, echo.NewHTTPError(http.StatusRequestEntityTooLarge, "request body too large")
 		}
-		return domain.Malformed("could not read the request body: %v", err)
+		return nil, domain.Malformed("could not read the request body: %v", err)
 	}
-	return decodeBytes(body, v)
+	return body, nil
 }
 
-func decodeBytes(body []byte, v any) error {
+// decodeBytes decodes a JSON object body into v, refusing text that is not
+// valid Unicode (see textProblems).
+func decodeBytes(body []byte, v any) error { return decodeJSON(body, v, true) }
+
+func decodeJSON(body []byte, v any, checkText bool) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return domain.Malformed("the request needs a JSON object body")
@@ -44,6 +67,11 @@ func decodeBytes(body []byte, v any) error {
 	}
 	if body[0] != '{' {
 		return domain.Malformed("the request body must be a JSON object")
+	}
+	if checkText {
+		if err := textProblems(body); err != nil {
+			return err
+		}
 	}
 	if bytes.Contains(body, []byte(`\u0000`)) {
 		// No store keeps NUL in text (PostgreSQL refuses it): name the

@@ -131,7 +131,7 @@ func (s *Server) postEvent(c echo.Context) error {
 
 func (s *Server) postEventBatch(c echo.Context) error {
 	var req batchReq
-	if err := decode(c, &req); err != nil {
+	if err := decodeEnvelope(c, &req); err != nil {
 		return err
 	}
 	if len(req.Events) == 0 {
