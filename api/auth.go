@@ -45,14 +45,30 @@ func bearer(c echo.Context) string {
 func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			// Rate limits charge the authenticated key, or the client
+			// address when there is none (or it is not valid), so junk
+			// bearer strings share their sender's allowance.
+			byAddress := func() error { return s.limiter.limit(c, "ip:"+c.RealIP()) }
 			if access == Public {
+				if unlimited(c.Path()) {
+					return next(c)
+				}
+				if err := byAddress(); err != nil {
+					return err
+				}
 				return next(c)
 			}
 			key := bearer(c)
 			if key == "" {
+				if err := byAddress(); err != nil {
+					return err
+				}
 				return domain.Unauthorized("missing API key: send Authorization: Bearer <key>")
 			}
 			if s.cfg.RootKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.RootKey)) == 1 {
+				if err := s.limiter.limit(c, "root"); err != nil {
+					return err
+				}
 				if access != Root {
 					return domain.Forbidden("the root key only manages tenants; use a tenant admin key")
 				}
@@ -61,6 +77,12 @@ func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 			}
 			k, err := s.Tenants.Authenticate(c.Request().Context(), key)
 			if err != nil {
+				if lerr := byAddress(); lerr != nil {
+					return lerr
+				}
+				return err
+			}
+			if err := s.limiter.limit(c, "key:"+k.ID); err != nil {
 				return err
 			}
 			switch access {

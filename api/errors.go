@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/store"
 )
 
 type errorBody struct {
@@ -60,6 +61,13 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 		} else {
 			body.Error.Message = http.StatusText(he.Code)
 		}
+	}
+	if status == http.StatusInternalServerError && store.IsUnavailable(err) {
+		// The database is down or refusing work: retry later, not a bug.
+		status = http.StatusServiceUnavailable
+		body.Error.Code, body.Error.Message = "unavailable", "the database is unavailable for now; retry after a few seconds"
+		c.Response().Header().Set("Retry-After", "5")
+		s.log.Warn("database unavailable", slog.String("request_id", requestID(c)), slog.String("path", c.Path()), slog.Any("error", err))
 	}
 	if status == http.StatusInternalServerError {
 		body.Error.Code = "internal_error"

@@ -160,6 +160,8 @@ func (s *Server) document() map[string]any {
 		if r.Access != Public {
 			op["security"] = []any{map[string]any{"bearer": []any{}}}
 			op["x-tally-access"] = string(r.Access)
+		} else {
+			op["security"] = []any{} // no key needed
 		}
 		if r.Request != "" {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(r.Request)}}}

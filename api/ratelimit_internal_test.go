@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strconv"
 	"testing"
 	"time"
 )
@@ -22,5 +23,24 @@ func TestTheLimiterAllowsABurstThenRefusesUntilTokensReturn(t *testing.T) {
 	}
 	if ok, _ := l.allow("key-a", now.Add(600*time.Millisecond)); !ok {
 		t.Error("a token did not come back after half a second")
+	}
+}
+
+func TestTheLimitersMemoryStaysBoundedWhateverTheCallers(t *testing.T) {
+	l := newLimiter(10)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 2*maxBuckets; i++ {
+		l.take("caller-"+strconv.Itoa(i), now)
+	}
+	if n := l.size(); n > maxBuckets {
+		t.Fatalf("%d buckets after %d callers, want at most %d", n, 2*maxBuckets, maxBuckets)
+	}
+	// Once the first ones are idle, newcomers get buckets of their own again.
+	later := now.Add(2 * time.Minute)
+	if ok, _ := l.allow("newcomer", later); !ok {
+		t.Fatal("a newcomer after the idle ones were forgotten was refused")
+	}
+	if n := l.size(); n > maxBuckets {
+		t.Fatalf("%d buckets, want at most %d", n, maxBuckets)
 	}
 }

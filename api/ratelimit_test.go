@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,33 +24,69 @@ func TestAKeyOverItsRateLimitGets429WithRetryAfter(t *testing.T) {
 	defer a.Close()
 	srv := httptest.NewServer(a.API.Handler())
 	defer srv.Close()
-	get := func(key string) *http.Response {
-		req, _ := http.NewRequest("GET", srv.URL+"/v1/meters", nil)
-		req.Header.Set("Authorization", "Bearer "+key)
+	do := func(method, path, key, body string) *http.Response {
+		req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
-	var last *http.Response
-	for i := 0; i < 3; i++ { // a burst of 2 passes, the third is refused
-		last = get("some-key")
-		last.Body.Close()
+	decode := func(res *http.Response, v any) {
+		defer res.Body.Close()
+		if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if last.StatusCode != 429 || last.Header.Get("Retry-After") == "" {
-		t.Fatalf("third call: %d, Retry-After %q; want 429 with Retry-After", last.StatusCode, last.Header.Get("Retry-After"))
+	var tenant struct {
+		APIKey string `json:"api_key"`
 	}
-	res := get("some-key")
+	decode(do("POST", "/v1/tenants", "root", `{"name":"limited"}`), &tenant)
+	var other struct {
+		Key string `json:"key"`
+	}
+	decode(do("POST", "/v1/api_keys", tenant.APIKey, `{"kind":"admin","name":"b"}`), &other) // key A's first token
+	// A burst of 2: key A has one token left, then it is refused.
+	first := do("GET", "/v1/meters", tenant.APIKey, "")
+	first.Body.Close()
+	if first.StatusCode != 200 || first.Header.Get("X-RateLimit-Limit") != "2" || first.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("second call: %d, limit %q remaining %q; want 200, 2, 0", first.StatusCode,
+			first.Header.Get("X-RateLimit-Limit"), first.Header.Get("X-RateLimit-Remaining"))
+	}
+	last := do("GET", "/v1/meters", tenant.APIKey, "")
+	if last.StatusCode != 429 || last.Header.Get("Retry-After") == "" || last.Header.Get("X-RateLimit-Reset") == "" {
+		t.Fatalf("third call: %d, Retry-After %q; want 429 with Retry-After and X-RateLimit-Reset", last.StatusCode, last.Header.Get("Retry-After"))
+	}
 	var body struct {
 		Error struct{ Code string } `json:"error"`
 	}
-	_ = json.NewDecoder(res.Body).Decode(&body)
-	res.Body.Close()
+	decode(last, &body)
 	if body.Error.Code != "rate_limited" {
 		t.Errorf("error code %q, want rate_limited", body.Error.Code)
 	}
-	if res := get("other-key"); res.StatusCode == 429 {
-		t.Error("another key was limited too")
+	if res := do("GET", "/v1/meters", other.Key, ""); res.StatusCode != 200 {
+		t.Errorf("another key got %d: it shares the first key's bucket", res.StatusCode)
+	}
+	// Junk keys make no bucket of their own: they share their sender's
+	// address, so the third is refused rather than answered 401.
+	var codes []int
+	for _, k := range []string{"junk-1", "junk-2", "junk-3"} {
+		res := do("GET", "/v1/meters", k, "")
+		res.Body.Close()
+		codes = append(codes, res.StatusCode)
+	}
+	if codes[0] != 401 || codes[2] != 429 {
+		t.Errorf("junk keys answered %v, want 401 first and 429 by the third (one allowance per address)", codes)
+	}
+	// Health, readiness and metrics are never limited.
+	for i := 0; i < 10; i++ {
+		for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
+			if res := do("GET", p, "", ""); res.StatusCode != 200 {
+				t.Fatalf("%s call %d answered %d", p, i, res.StatusCode)
+			}
+		}
 	}
 }

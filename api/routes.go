@@ -1,6 +1,9 @@
 package api
 
 import (
+	"net/http"
+	"strings"
+
 	"github.com/labstack/echo/v4"
 )
 
@@ -25,11 +28,31 @@ func (s *Server) add(r route, h echo.HandlerFunc) {
 		r.Status = 200
 	}
 	s.routes = append(s.routes, r)
-	mw := []echo.MiddlewareFunc{s.authenticate(r.Access)}
+	mw := []echo.MiddlewareFunc{wholeSegments, s.authenticate(r.Access)}
 	if r.idempotent() {
 		mw = append(mw, s.idempotent)
 	}
 	s.echo.Add(r.Method, r.Path, h, mw...)
+	if r.Method == "GET" { // HEAD works wherever GET does (net/http drops the body)
+		head := r
+		head.Method, head.Summary = "HEAD", "As GET, headers only: "+r.Summary
+		s.routes = append(s.routes, head)
+		s.echo.Add("HEAD", r.Path, h, mw...)
+	}
+}
+
+// wholeSegments answers 404 when a path parameter would swallow more than
+// one segment (echo's router gives a trailing :id the rest of the path, so
+// /v1/meters/a/b/c would read meter "a/b/c").
+func wholeSegments(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		for _, v := range c.ParamValues() {
+			if strings.Contains(v, "/") {
+				return echo.NewHTTPError(http.StatusNotFound, "no such route: "+c.Request().URL.Path)
+			}
+		}
+		return next(c)
+	}
 }
 
 // register is the one table of routes.

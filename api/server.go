@@ -31,6 +31,10 @@ type Config struct {
 	// TestClock enables per-tenant test clocks (/v1/test_clock): each
 	// request of a tenant with one reads its "now". Off, those routes 404.
 	TestClock bool
+	// TrustedProxies are the networks (CIDRs) whose X-Forwarded-For is
+	// believed for the client address; empty: the connection's address
+	// only, so a spoofed header never buys a fresh allowance.
+	TrustedProxies []string
 }
 
 // Services are the domain packages the API calls.
@@ -55,6 +59,7 @@ type Server struct {
 	log     *slog.Logger
 	echo    *echo.Echo
 	metrics *metrics
+	limiter *limiter
 	routes  []route
 }
 
@@ -68,13 +73,13 @@ func New(svc *Services, cfg Config, log *slog.Logger) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: newMetrics()}
+	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: newMetrics(), limiter: newRateLimiter(cfg.RateLimit)}
+	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.RequestID())
 	e.Use(s.recoverer)
 	e.Use(s.logAndMeasure)
 	e.Use(middleware.BodyLimit(cfg.BodyLimit))
-	e.Use(s.rateLimit())
 	e.Use(checkURL)
 	s.register()
 	return s
