@@ -52,10 +52,6 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	if log == nil {
 		log = NewLogger(cfg.LogLevel)
 	}
-	stripeCfg, err := stripesync.ConfigFromEnv()
-	if err != nil {
-		return nil, err
-	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
 		return nil, err
@@ -75,9 +71,9 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
 		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log),
 		Idempotency: idempotency.NewService(db, clock)}
-	// Stripe (STRIPE_API_KEY, STRIPE_API_BASE, STRIPE_WEBHOOK_SECRET, …):
-	// without a key the Syncer is disabled and invoices stay unsynced.
-	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, stripeCfg, log)
+	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
+	// a key the Syncer is disabled and invoices stay unsynced.
+	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
 	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
 }

@@ -109,7 +109,7 @@ func (j *Jobs) Start() error {
 	j.cron.Start()
 	j.log.Info("scheduler started", slog.String("invoice_runs", j.cfg.InvoiceSchedule),
 		slog.String("finalize_due", j.cfg.FinalizeSchedule), slog.String("stripe_sync", j.cfg.StripeSyncSchedule),
-		slog.Duration("finalize_grace", j.cfg.FinalizeGrace))
+		slog.String("finalize_grace", j.cfg.FinalizeGrace.String()))
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing/stripesync"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/store/storetest"
 )
@@ -38,7 +39,11 @@ func Start(t testing.TB, d store.Dialect, now time.Time) *Server {
 // StartWith is Start with the settings changed by configure (nil: none).
 func StartWith(t testing.TB, d store.Dialect, now time.Time, configure func(*app.Config)) *Server {
 	t.Helper()
-	cfg := app.Config{DatabaseURL: storetest.URL(t, d), RootKey: RootKey, Scheduler: false, TestClock: true, LogLevel: "error", BodyLimit: "8M", ShutdownTimeout: time.Second}
+	stripe, err := stripesync.ConfigFromEnv() // tests configure Stripe with t.Setenv
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := app.Config{DatabaseURL: storetest.URL(t, d), RootKey: RootKey, Scheduler: false, TestClock: true, LogLevel: "error", BodyLimit: "8M", ShutdownTimeout: time.Second, Stripe: stripe}
 	if configure != nil {
 		configure(&cfg)
 	}

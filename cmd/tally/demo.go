@@ -1,54 +1,39 @@
 package main
 
 import (
-	"context"
 	"errors"
-	"flag"
-	"fmt"
-	"os"
 
-	"github.com/tallyhq/tally/app"
+	"github.com/spf13/cobra"
 	demopkg "github.com/tallyhq/tally/demo"
 )
 
-const demoUsage = `Usage: tally demo [--addr HOST:PORT] [--db PATH [--reset]]
-
-Runs the API on a fresh embedded SQLite database holding a demo tenant:
-the plans of the shared billing scenarios, six customers subscribed since the
+func demoCmd() *cobra.Command {
+	var db string
+	var reset bool
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "the quick start: the API on a fresh embedded database holding a demo tenant",
+		Long: `Runs the API on a fresh embedded SQLite database holding a demo tenant:
+the plans of the shared billing scenarios, customers subscribed since the
 start of last month and about 30 days of their usage. Prints the keys and
-requests to try, then serves until Ctrl-C.
-
-Flags:
-`
-
-// demo runs `tally demo`.
-func demo(ctx context.Context, args []string) error {
-	cfg, err := app.FromEnv()
-	if err != nil {
-		return err
+requests to try, then serves until Ctrl-C.`,
+		Args: args(cobra.NoArgs),
 	}
-	if os.Getenv("TALLY_LOG_LEVEL") == "" {
-		cfg.LogLevel = "warn" // keep the terminal for the welcome text
-	}
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), demoUsage)
-		fs.PrintDefaults()
-	}
-	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "address to listen on; TALLY_ADDR sets the default")
-	db := fs.String("db", "", "SQLite file to create (default: a new file in a temporary folder, deleted on exit)")
-	reset := fs.Bool("reset", false, "replace the --db file if it exists")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
+	settings := bindSettings(cmd, "TALLY_ADDR", "TALLY_LOG_LEVEL")
+	cmd.Flags().StringVar(&db, "db", "", "SQLite file to create (default: a new file in a temporary folder, deleted on exit)")
+	cmd.Flags().BoolVar(&reset, "reset", false, "replace the --db file if it exists")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if reset && db == "" {
+			return usageError{errors.New("--reset needs --db PATH")}
 		}
-		return err
+		cfg, err := settings.load()
+		if err != nil {
+			return err
+		}
+		if !settings.given("TALLY_LOG_LEVEL") {
+			cfg.LogLevel = "warn" // keep the terminal for the welcome text
+		}
+		return demopkg.Run(cmd.Context(), demopkg.Options{Config: cfg, DBPath: db, Reset: reset, Out: cmd.OutOrStdout()})
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("demo: unexpected argument %q (see tally demo --help)", fs.Arg(0))
-	}
-	if *reset && *db == "" {
-		return errors.New("demo: --reset needs --db PATH")
-	}
-	return demopkg.Run(ctx, demopkg.Options{Config: cfg, DBPath: *db, Reset: *reset, Out: os.Stdout})
+	return cmd
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -11,52 +10,117 @@ import (
 	"time"
 
 	"github.com/mattn/go-isatty"
+	"github.com/spf13/cobra"
 	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/invoicing"
 )
 
-const invoiceUsage = `usage:
-  tally invoice run [--as-of RFC3339] [--tenant ID]   draft every missing invoice up to as-of (default now)
-  tally invoice list [--tenant ID] [--status S] [--subscription ID] [--limit N]
-  tally invoice show ID
-They work on the database of TALLY_DATABASE_URL.`
-
-// invoiceCmd is the operator's view of invoices.
-func invoiceCmd(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%s", invoiceUsage)
+// invoiceCmd is the operator's view of invoices, on the configured
+// database.
+func invoiceCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "invoice",
+		Short: "invoices, against the configured database",
+		Args:  groupArgs,
+		RunE:  groupRun,
 	}
-	cfg, err := app.FromEnv()
+	cmd.AddCommand(invoiceRunCmd(), invoiceListCmd(), invoiceShowCmd())
+	return cmd
+}
+
+// openApp opens the configured database for an invoice command: no
+// scheduler, and warnings only unless a log level was given.
+func openApp(cmd *cobra.Command, settings *settingFlags) (*app.App, error) {
+	cfg, err := settings.load()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cfg.Scheduler = false
-	if os.Getenv("TALLY_LOG_LEVEL") == "" {
+	if !settings.given("TALLY_LOG_LEVEL") {
 		cfg.LogLevel = "warn"
 	}
-	a, err := app.Open(ctx, cfg, nil, nil)
-	if err != nil {
-		return err
+	return app.Open(cmd.Context(), cfg, nil, nil)
+}
+
+// databaseSettings are the settings of the commands that work on the
+// database directly.
+var databaseSettings = []string{"TALLY_DATABASE_URL", "TALLY_LOG_LEVEL"}
+
+func invoiceRunCmd() *cobra.Command {
+	var asOfText, tenant string
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "draft every missing invoice up to --as-of (default now)",
+		Args:  args(cobra.NoArgs),
 	}
-	defer a.Close()
-	switch args[0] {
-	case "run":
-		return invoiceRun(ctx, a, args[1:], out)
-	case "list":
-		return invoiceList(ctx, a, args[1:], out)
-	case "show":
-		if len(args) != 2 {
-			return fmt.Errorf("%s", invoiceUsage)
+	cmd.Flags().StringVar(&asOfText, "as-of", "", "RFC 3339 instant (default now)")
+	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant (default every tenant)")
+	settings := bindSettings(cmd, databaseSettings...)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		asOf := time.Now().UTC()
+		if asOfText != "" {
+			t, err := domain.ParseTime("--as-of", asOfText)
+			if err != nil {
+				return usageError{err}
+			}
+			asOf = t
 		}
-		inv, err := a.Services.Invoicing.Lookup(ctx, args[1])
+		a, err := openApp(cmd, settings)
 		if err != nil {
 			return err
 		}
-		printInvoice(out, inv)
+		defer a.Close()
+		return invoiceRun(cmd.Context(), a, asOf, tenant, cmd.OutOrStdout())
+	}
+	return cmd
+}
+
+func invoiceListCmd() *cobra.Command {
+	var tenant, status, sub string
+	var limit int
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "list invoices, periods in each customer's time zone",
+		Args:  args(cobra.NoArgs),
+	}
+	cmd.Flags().StringVar(&tenant, "tenant", "", "only this tenant")
+	cmd.Flags().StringVar(&status, "status", "", "draft, finalized, paid, void or uncollectible")
+	cmd.Flags().StringVar(&sub, "subscription", "", "only this subscription")
+	cmd.Flags().IntVar(&limit, "limit", 100, "at most this many per tenant")
+	settings := bindSettings(cmd, databaseSettings...)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		a, err := openApp(cmd, settings)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		return invoiceList(cmd.Context(), a, tenant, invoicing.Query{Status: invoicing.Status(status), SubscriptionID: sub}, limit, cmd.OutOrStdout())
+	}
+	return cmd
+}
+
+func invoiceShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "one invoice with its lines",
+		Args:  args(cobra.ExactArgs(1)),
+	}
+	settings := bindSettings(cmd, databaseSettings...)
+	cmd.RunE = func(cmd *cobra.Command, ids []string) error {
+		a, err := openApp(cmd, settings)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		inv, err := a.Services.Invoicing.Lookup(cmd.Context(), ids[0])
+		if err != nil {
+			return err
+		}
+		printInvoice(cmd.OutOrStdout(), inv, periodZone(cmd.Context(), a, inv))
 		return nil
 	}
-	return fmt.Errorf("unknown invoice command %q\n%s", args[0], invoiceUsage)
+	return cmd
 }
 
 func tenantsOf(ctx context.Context, a *app.App, tenant string) ([]string, error) {
@@ -69,22 +133,8 @@ func tenantsOf(ctx context.Context, a *app.App, tenant string) ([]string, error)
 	return a.Services.Tenants.AllIDs(ctx)
 }
 
-func invoiceRun(ctx context.Context, a *app.App, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("invoice run", flag.ContinueOnError)
-	asOfText := fs.String("as-of", "", "RFC 3339 instant (default now)")
-	tenant := fs.String("tenant", "", "only this tenant (default every tenant)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	asOf := time.Now().UTC()
-	if *asOfText != "" {
-		t, err := domain.ParseTime("--as-of", *asOfText)
-		if err != nil {
-			return err
-		}
-		asOf = t
-	}
-	ids, err := tenantsOf(ctx, a, *tenant)
+func invoiceRun(ctx context.Context, a *app.App, asOf time.Time, tenant string, out io.Writer) error {
+	ids, err := tenantsOf(ctx, a, tenant)
 	if err != nil {
 		return err
 	}
@@ -140,23 +190,15 @@ func progressBar(tenant string, done, total int) string {
 	return fmt.Sprintf("[%s%s] %d/%d subscriptions  %s", strings.Repeat("#", filled), strings.Repeat(".", width-filled), done, total, tenant)
 }
 
-func invoiceList(ctx context.Context, a *app.App, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("invoice list", flag.ContinueOnError)
-	tenant := fs.String("tenant", "", "only this tenant")
-	status := fs.String("status", "", "draft, finalized, paid, void or uncollectible")
-	sub := fs.String("subscription", "", "only this subscription")
-	limit := fs.Int("limit", 100, "at most this many per tenant")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	ids, err := tenantsOf(ctx, a, *tenant)
+func invoiceList(ctx context.Context, a *app.App, tenant string, q invoicing.Query, limit int, out io.Writer) error {
+	ids, err := tenantsOf(ctx, a, tenant)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tNUMBER\tSTATUS\tREASON\tSUBSCRIPTION\tPERIOD\tTOTAL")
 	for _, id := range ids {
-		l, err := a.Services.Invoicing.List(ctx, id, invoicing.Query{Status: invoicing.Status(*status), SubscriptionID: *sub}, domain.Page{Limit: min(*limit, domain.MaxPageLimit)})
+		l, err := a.Services.Invoicing.List(ctx, id, q, domain.Page{Limit: min(limit, domain.MaxPageLimit)})
 		if err != nil {
 			return err
 		}
@@ -165,21 +207,22 @@ func invoiceList(ctx context.Context, a *app.App, args []string, out io.Writer) 
 			if inv.Number != nil {
 				num = *inv.Number
 			}
+			loc := periodZone(ctx, a, inv)
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s → %s\t%s %s\n", inv.ID, num, inv.Status, inv.BillingReason, inv.SubscriptionID,
-				inv.Period.Start.Format("2006-01-02"), inv.Period.End.Format("2006-01-02"), inv.Currency.Format(inv.Total), inv.Currency)
+				inv.Period.Start.In(loc).Format("2006-01-02"), inv.Period.End.In(loc).Format("2006-01-02"), inv.Currency.Format(inv.Total), inv.Currency)
 		}
 	}
 	return tw.Flush()
 }
 
-func printInvoice(out io.Writer, inv invoicing.Invoice) {
+func printInvoice(out io.Writer, inv invoicing.Invoice, loc *time.Location) {
 	num := "(none until finalized)"
 	if inv.Number != nil {
 		num = *inv.Number
 	}
 	fmt.Fprintf(out, "invoice %s  number %s  %s  %s\n", inv.ID, num, inv.Status, inv.BillingReason)
 	fmt.Fprintf(out, "subscription %s  customer %s\n", inv.SubscriptionID, inv.CustomerID)
-	fmt.Fprintf(out, "period [%s, %s)\n\n", inv.Period.Start.Format(time.RFC3339), inv.Period.End.Format(time.RFC3339))
+	fmt.Fprintf(out, "period [%s, %s) %s\n\n", inv.Period.Start.In(loc).Format(time.RFC3339), inv.Period.End.In(loc).Format(time.RFC3339), loc)
 	tw := tabwriter.NewWriter(out, 0, 2, 2, ' ', tabwriter.AlignRight)
 	for _, l := range inv.Lines {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t\n", l.PriceKey, l.Description, inv.Currency.Format(l.Amount))

@@ -1,80 +1,88 @@
 package main
 
 import (
-	"context"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
 	"github.com/tallyhq/tally/scenario"
 )
 
-// scenarioCmd plays scenario files against a running server:
-//
-//	tally scenario run [--url URL] [--root-key KEY] FILE...
-//
-// Each file runs in a tenant of its own (created with the root key). The
-// exit status is 1 if any expectation failed.
-func scenarioCmd(ctx context.Context, args []string, out io.Writer) error {
-	if len(args) == 0 || args[0] != "run" {
-		return fmt.Errorf("usage: tally scenario run [--url URL] [--root-key KEY] FILE...")
+func scenarioCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scenario",
+		Short: "billing scenario files",
+		Args:  groupArgs,
+		RunE:  groupRun,
 	}
-	fs := flag.NewFlagSet("scenario run", flag.ContinueOnError)
-	url := fs.String("url", envOr("TALLY_URL", "http://127.0.0.1:8080"), "base URL of the Tally server ($TALLY_URL)")
-	root := fs.String("root-key", os.Getenv("TALLY_ROOT_KEY"), "the server's root key ($TALLY_ROOT_KEY)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return err
+	run := &cobra.Command{
+		Use:   "run FILE...",
+		Short: "play scenario files against a server; files with steps need it started with TALLY_TEST_CLOCK=on",
+		Long: `Plays scenario files against a running server. Each file runs in a
+tenant of its own, created with the root key. The exit status is 1 if any
+expectation failed.`,
+		Args: args(cobra.MinimumNArgs(1)),
 	}
-	if fs.NArg() == 0 {
-		return fmt.Errorf("name at least one scenario file")
+	settings := bindSettings(run, "TALLY_URL", "TALLY_ROOT_KEY")
+	run.RunE = func(cmd *cobra.Command, files []string) error {
+		cfg, err := settings.load()
+		if err != nil {
+			return err
+		}
+		if cfg.RootKey == "" {
+			return usageErrorf("a root key is needed to create each scenario's tenant: --root-key or TALLY_ROOT_KEY")
+		}
+		return playScenarios(cmd, cfg.URL, cfg.RootKey, files)
 	}
-	if *root == "" {
-		return fmt.Errorf("a root key is needed to create each scenario's tenant: --root-key or TALLY_ROOT_KEY")
-	}
+	cmd.AddCommand(run)
+	return cmd
+}
+
+// playScenarios plays each file and prints its checks.
+func playScenarios(cmd *cobra.Command, url, root string, files []string) error {
+	out := cmd.OutOrStdout()
 	failed := 0
-	for _, path := range fs.Args() {
+	for _, path := range files {
 		f, err := scenario.Load(path)
 		if err != nil {
 			return err
 		}
-		rep, err := scenario.Run(ctx, *url, *root, f)
+		rep, err := scenario.Run(cmd.Context(), url, root, f)
 		if err != nil {
 			fmt.Fprintf(out, "FAIL %s: %v\n", f.Name, err)
 			failed++
 			continue
 		}
-		verdict := "PASS"
 		if !rep.Passed() {
-			verdict = "FAIL"
 			failed++
 		}
-		fmt.Fprintf(out, "%s %s (%d events accepted, %d duplicates, %d rejected)\n", verdict, f.Name, rep.Accepted, rep.Duplicates, len(rep.Rejected))
-		for _, c := range rep.Checks {
-			mark := "  ok  "
-			if !c.OK {
-				mark = "  FAIL"
-			}
-			line := mark + " " + c.Name
-			if !c.OK && c.Detail != "" {
-				line += ": " + c.Detail
-			}
-			fmt.Fprintln(out, line)
-		}
-		for _, r := range rep.Rejected {
-			fmt.Fprintln(out, "  rejected", strings.TrimSpace(r))
-		}
+		printReport(out, f.Name, rep)
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d scenarios failed", failed, fs.NArg())
+		return fmt.Errorf("%d of %d scenarios failed", failed, len(files))
 	}
 	return nil
 }
 
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
+func printReport(out io.Writer, name string, rep scenario.Report) {
+	verdict := "PASS"
+	if !rep.Passed() {
+		verdict = "FAIL"
 	}
-	return def
+	fmt.Fprintf(out, "%s %s (%d events accepted, %d duplicates, %d rejected)\n", verdict, name, rep.Accepted, rep.Duplicates, len(rep.Rejected))
+	for _, c := range rep.Checks {
+		mark := "  ok  "
+		if !c.OK {
+			mark = "  FAIL"
+		}
+		line := mark + " " + c.Name
+		if !c.OK && c.Detail != "" {
+			line += ": " + c.Detail
+		}
+		fmt.Fprintln(out, line)
+	}
+	for _, r := range rep.Rejected {
+		fmt.Fprintln(out, "  rejected", strings.TrimSpace(r))
+	}
 }

@@ -67,7 +67,13 @@ func startKillable(t *testing.T, bin string, env ...string) (string, func()) {
 // listening" log line to learn the address.
 func launch(t *testing.T, bin string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(bin, "serve")
+	return launchArgs(t, bin, []string{"serve"}, env...)
+}
+
+// launchArgs is launch with the command line args instead of `serve`.
+func launchArgs(t *testing.T, bin string, args []string, env ...string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), append([]string{"TALLY_ADDR=127.0.0.1:0", "TALLY_SCHEDULER=off", "TALLY_LOG_LEVEL=info"}, env...)...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

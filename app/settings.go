@@ -1,0 +1,145 @@
+package app
+
+import "strconv"
+
+// Setting is one process setting: its environment variable, the flag of
+// the tally command that overrides it, its default and what it allows.
+type Setting struct {
+	Env     string // TALLY_ADDR
+	Flag    string // addr (the tally command's --addr); empty: no flag
+	Default string // the value used when none is given, as it would be written
+	Allowed string // what a value may be, for errors and help
+	Doc     string // what the setting does
+	Secret  bool   // masked when shown
+
+	set  func(c *Config, v string) error // parses v into c; nil: read elsewhere (STRIPE_*)
+	show func(c Config) string           // the effective value
+}
+
+// Show is the setting's effective value in c, with secrets masked.
+func (s Setting) Show(c Config) string {
+	v := s.show(c)
+	if s.Secret {
+		return Mask(v)
+	}
+	return v
+}
+
+// Mask hides a secret: "(not set)", "(set)" for a short one, or "****"
+// and its last four characters.
+func Mask(v string) string {
+	switch {
+	case v == "":
+		return "(not set)"
+	case len(v) < 12:
+		return "(set)"
+	}
+	return "****" + v[len(v)-4:]
+}
+
+// LookupSetting returns the setting of the variable env.
+func LookupSetting(env string) (Setting, bool) {
+	for _, s := range Settings {
+		if s.Env == env {
+			return s, true
+		}
+	}
+	return Setting{}, false
+}
+
+const (
+	onOff    = "on or off"
+	cronSpec = "a 5-field cron spec or a descriptor such as @hourly"
+)
+
+// Settings are all of Tally's settings, in the README's order.
+var Settings = []Setting{
+	{Env: "TALLY_ADDR", Flag: "addr", Default: "127.0.0.1:8080", Allowed: "HOST:PORT, e.g. 127.0.0.1:8080 or :8080",
+		Doc: "where the API listens",
+		set: func(c *Config, v string) (err error) { c.Addr, err = parseAddr(v); return }, show: func(c Config) string { return c.Addr }},
+	{Env: "TALLY_DATABASE_URL", Flag: "db", Default: "sqlite://./tally.db", Allowed: "postgres://… or sqlite://PATH",
+		Doc:  "`postgres://…` for PostgreSQL (production), `sqlite://PATH` for an embedded file",
+		set:  func(c *Config, v string) (err error) { c.DatabaseURL, err = parseDatabaseURL(v); return },
+		show: func(c Config) string { return redactURL(c.DatabaseURL) }},
+	{Env: "TALLY_ROOT_KEY", Flag: "root-key", Allowed: "any text", Secret: true,
+		Doc: "enables `POST /v1/tenants` with this bearer key; empty disables it",
+		set: func(c *Config, v string) error { c.RootKey = v; return nil }, show: func(c Config) string { return c.RootKey }},
+	{Env: "TALLY_SCHEDULER", Flag: "scheduler", Default: "on", Allowed: onOff,
+		Doc: "`off` runs no background job (invoice runs, finalization, Stripe sync)",
+		set: func(c *Config, v string) (err error) { c.Scheduler, err = parseOnOff(v); return }, show: func(c Config) string { return showOnOff(c.Scheduler) }},
+	{Env: "TALLY_INVOICE_SCHEDULE", Flag: "invoice-schedule", Default: "@hourly", Allowed: cronSpec,
+		Doc:  "cron spec of invoice runs for every tenant",
+		set:  func(c *Config, v string) (err error) { c.Jobs.InvoiceSchedule, err = parseCron(v); return },
+		show: func(c Config) string { return c.Jobs.InvoiceSchedule }},
+	{Env: "TALLY_FINALIZE_SCHEDULE", Flag: "finalize-schedule", Default: "*/15 * * * *", Allowed: cronSpec,
+		Doc:  "cron spec of the finalization of due drafts",
+		set:  func(c *Config, v string) (err error) { c.Jobs.FinalizeSchedule, err = parseCron(v); return },
+		show: func(c Config) string { return c.Jobs.FinalizeSchedule }},
+	{Env: "TALLY_FINALIZE_GRACE", Flag: "finalize-grace", Default: "24h", Allowed: "a positive duration such as 24h or 90m",
+		Doc:  "how long after its period ends a draft waits for late events before it is finalized",
+		set:  func(c *Config, v string) (err error) { c.Jobs.FinalizeGrace, err = parsePositiveDuration(v); return },
+		show: func(c Config) string { return c.Jobs.FinalizeGrace.String() }},
+	{Env: "TALLY_STRIPE_SYNC_SCHEDULE", Flag: "stripe-sync-schedule", Default: "*/5 * * * *", Allowed: cronSpec,
+		Doc:  "cron spec of Stripe sync retries",
+		set:  func(c *Config, v string) (err error) { c.Jobs.StripeSyncSchedule, err = parseCron(v); return },
+		show: func(c Config) string { return c.Jobs.StripeSyncSchedule }},
+	{Env: "STRIPE_API_KEY", Secret: true, Allowed: "a Stripe secret key",
+		Doc:  "enables Stripe sync; without it invoices simply stay unsynced",
+		show: func(c Config) string { return c.Stripe.APIKey }},
+	{Env: "STRIPE_API_BASE", Default: "Stripe's", Allowed: "a URL",
+		Doc:  "e.g. `http://localhost:12111` for stripe-mock",
+		show: func(c Config) string { return orDefault(c.Stripe.APIBase, "https://api.stripe.com") }},
+	{Env: "STRIPE_WEBHOOK_SECRET", Secret: true, Allowed: "a webhook signing secret, whsec_…",
+		Doc:  "verifies `POST /v1/webhooks/stripe`",
+		show: func(c Config) string { return c.Stripe.WebhookSecret }},
+	{Env: "STRIPE_MAX_RETRIES", Default: "4", Allowed: "a whole number",
+		Doc: "retries of a Stripe call after a timeout, 429 or 5xx (exponential backoff with jitter)",
+		show: func(c Config) string {
+			switch {
+			case c.Stripe.MaxRetries == 0:
+				return "4"
+			case c.Stripe.MaxRetries < 0:
+				return "0"
+			}
+			return strconv.Itoa(c.Stripe.MaxRetries)
+		}},
+	{Env: "STRIPE_RATE_PER_SECOND", Default: "20", Allowed: "a positive number",
+		Doc: "most Stripe calls a second from one server",
+		show: func(c Config) string {
+			if c.Stripe.RatePerSecond == 0 {
+				return "20"
+			}
+			return strconv.FormatFloat(c.Stripe.RatePerSecond, 'f', -1, 64)
+		}},
+	{Env: "STRIPE_COLLECTION_METHOD", Default: "charge_automatically", Allowed: "charge_automatically or send_invoice",
+		Doc:  "or `send_invoice`",
+		show: func(c Config) string { return orDefault(c.Stripe.CollectionMethod, "charge_automatically") }},
+	{Env: "STRIPE_DAYS_UNTIL_DUE", Default: "30", Allowed: "a whole number of days",
+		Doc: "for `send_invoice`",
+		show: func(c Config) string {
+			if c.Stripe.DaysUntilDue <= 0 {
+				return "30"
+			}
+			return strconv.FormatInt(c.Stripe.DaysUntilDue, 10)
+		}},
+	{Env: "TALLY_LOG_LEVEL", Flag: "log-level", Default: "info", Allowed: "debug, info, warn or error",
+		Doc: "`debug`, `info`, `warn`, `error` (JSON logs on stderr, with request ids)",
+		set: func(c *Config, v string) (err error) { c.LogLevel, err = parseLogLevel(v); return }, show: func(c Config) string { return c.LogLevel }},
+	{Env: "TALLY_BODY_LIMIT", Flag: "body-limit", Default: "8M", Allowed: "a positive size such as 8M, 512K or 1048576 (bytes)",
+		Doc: "largest request body",
+		set: func(c *Config, v string) (err error) { c.BodyLimit, err = parseSize(v); return }, show: func(c Config) string { return c.BodyLimit }},
+	{Env: "TALLY_RATE_LIMIT", Flag: "rate-limit", Default: "500", Allowed: "a number of requests per second, 0 or more (0 = off)",
+		Doc:  "requests per second per API key (bursts of twice as many; 429 with `Retry-After` beyond); `0` turns it off",
+		set:  func(c *Config, v string) (err error) { c.RateLimit, err = parseRate(v); return },
+		show: func(c Config) string { return strconv.FormatFloat(c.RateLimit, 'f', -1, 64) }},
+	{Env: "TALLY_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "20s", Allowed: "a positive duration such as 20s or 1m",
+		Doc:  "graceful shutdown on SIGTERM",
+		set:  func(c *Config, v string) (err error) { c.ShutdownTimeout, err = parsePositiveDuration(v); return },
+		show: func(c Config) string { return c.ShutdownTimeout.String() }},
+	{Env: "TALLY_TEST_CLOCK", Flag: "test-clock", Default: "off", Allowed: onOff,
+		Doc: "`on` enables per-tenant test clocks (`/v1/test_clock`); never in production",
+		set: func(c *Config, v string) (err error) { c.TestClock, err = parseOnOff(v); return }, show: func(c Config) string { return showOnOff(c.TestClock) }},
+	{Env: "TALLY_URL", Flag: "url", Default: "http://127.0.0.1:8080", Allowed: "an http:// or https:// URL",
+		Doc: "the server `tally scenario run` plays against",
+		set: func(c *Config, v string) (err error) { c.URL, err = parseHTTPURL(v); return }, show: func(c Config) string { return c.URL }},
+}
