@@ -32,7 +32,7 @@ var aggEvents = []meters.NewEvent{
 	ev("e3", "agg", "call", "2026-05-04T10:29:10Z", `{"n": 7, "u": "y"}`),
 	ev("e5", "agg", "call", "2026-05-04T09:59:59Z", `{"n": 100, "u": "w"}`),
 	ev("e2", "agg", "call", "2026-05-04T10:30:40Z", `{"n": 2, "u": "y"}`),
-	ev("x1", "agg", "other", "2026-05-04T10:30:35Z", `{"n": 1000, "u": "q"}`), // another event name
+	ev("x1", "agg", "other", "2026-05-04T10:30:35Z", `{"n": 1000, "u": "q"}`),    // another event name
 	ev("x2", "someone", "call", "2026-05-04T10:30:35Z", `{"n": 1000, "u": "q"}`), // another customer
 }
 

@@ -115,8 +115,8 @@ func testLatestTies(t *testing.T, h *harness) {
 			h.write(t, ev(customer+id, customer, "disk", "2026-05-04T10:30:30Z", `{"gb": `+gb+`}`))
 		}
 	}
-	tie("first/", "evt-a", "evt-B") // the greater id first
-	tie("last/", "evt-B", "evt-a")  // the greater id last
+	tie("first/", "evt-a", "evt-B")                                                  // the greater id first
+	tie("last/", "evt-B", "evt-a")                                                   // the greater id last
 	h.write(t, ev("one/evt-B", "one/", "disk", "2026-05-04T10:30:30Z", `{"gb": 1}`), // both in one batch
 		ev("one/evt-a", "one/", "disk", "2026-05-04T10:30:30Z", `{"gb": 2}`))
 	late := h.meter(t, meters.Latest, "gb", "disk", nil)
