@@ -12,11 +12,17 @@
 //     ingestion, an event it would count whose field is missing or not a
 //     decimal; such an event is never counted as zero.
 //   - latest ties on one timestamp go to the greater event id by bytes
-//     (UTF-8), never by a database collation (see byteID), on every path.
+//     (UTF-8), never by a database collation (see order.go), on every path.
 //   - unit_days and daily usage series count the calendar days of the
 //     customer's zone, through package calendar.
 //   - The same event id in a tenant is stored once, whatever its payload: the
 //     first wins, even when two requests race (a primary key decides).
 //   - Events for a customer external_id that does not exist yet are stored and
 //     count once the customer is created.
+//
+// Where events live is an EventStore (eventstore.go), which states these
+// guarantees as its contract; Service validates and delegates to it. The SQL
+// store (sqlstore.go and the sql*/rollup* files, one dialect value for what
+// SQLite and Postgres do differently) is the one NewService uses; package
+// meters/eventstoretest is the conformance suite every store must pass.
 package meters

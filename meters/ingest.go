@@ -3,17 +3,13 @@ package meters
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/tallyhq/tally/domain"
-	"gorm.io/gorm"
 )
-
-// insertChunk is how many events one INSERT statement carries.
-const insertChunk = 400
 
 // Ingest validates and stores a batch of events for a tenant. Every event is
 // checked on its own; rejected ones are reported by index and the others are
@@ -30,103 +26,41 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 		return res, err
 	}
 	now := s.clock.Now(ctx)
-	seen := map[string]bool{}
-	var rows []eventRow
+	var valid []NewEvent
+	names := map[string]bool{}
 	for i, in := range batch {
-		row, err := validateEvent(in, now, byName)
+		ev, err := validateEvent(in, now, byName)
 		if err != nil {
 			res.Rejected = append(res.Rejected, Rejection{Index: i, Err: err})
 			continue
 		}
-		if seen[row.ID] {
-			res.Duplicates++
-			continue
-		}
-		seen[row.ID] = true
-		row.TenantID = tenantID
-		rows = append(rows, row)
+		valid = append(valid, ev)
+		names[ev.EventName] = true
 	}
-	if len(rows) == 0 {
+	if len(valid) == 0 {
 		return res, nil
 	}
-	// A stable order keeps concurrent batches from deadlocking on ids.
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
-	var fed []Meter
-	for name := range eventNames(rows) {
-		fed = append(fed, byName[name]...)
+	var feeds []Meter
+	for name := range names {
+		feeds = append(feeds, byName[name]...)
 	}
-	inserted := 0
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		ser, err := seriesFor(tx, s.db.Dialect, tenantID, fed)
-		if err != nil {
-			return err
-		}
-		d := deltas{}
-		for start := 0; start < len(rows); start += insertChunk {
-			end := min(start+insertChunk, len(rows))
-			ids, err := insertEvents(tx, rows[start:end])
-			if err != nil {
-				return err
-			}
-			inserted += len(ids)
-			if len(ser) == 0 {
-				continue
-			}
-			isNew := make(map[string]bool, len(ids))
-			for _, id := range ids {
-				isNew[id] = true
-			}
-			for _, r := range rows[start:end] {
-				if !isNew[r.ID] {
-					continue // a duplicate never touches the rollups
-				}
-				for _, sr := range ser {
-					d.add(sr, r)
-				}
-			}
-		}
-		return d.apply(tx, s.db.Dialect)
-	})
+	fresh, err := s.events.WriteEvents(ctx, nil, tenantID, valid, feeds)
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("store events: %w", err)
 	}
-	res.Accepted = inserted
-	res.Duplicates += len(rows) - inserted
-	return res, nil
-}
-
-func eventNames(rows []eventRow) map[string]bool {
-	out := map[string]bool{}
-	for _, r := range rows {
-		out[r.EventName] = true
-	}
-	return out
-}
-
-// insertEvents inserts rows, skipping ids already stored, and returns the
-// ids that were new.
-func insertEvents(tx *gorm.DB, rows []eventRow) ([]string, error) {
-	var sb strings.Builder
-	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
-	args := make([]any, 0, len(rows)*7)
-	for i, r := range rows {
-		if i > 0 {
-			sb.WriteString(",")
+	for _, f := range fresh {
+		if f {
+			res.Accepted++
+		} else {
+			res.Duplicates++
 		}
-		sb.WriteString("(?,?,?,?,?,?,?)")
-		args = append(args, r.TenantID, r.ID, r.EventName, r.Customer, r.Ts, r.Properties, r.ReceivedAt)
 	}
-	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
-	var ids []string
-	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
-		return nil, err
-	}
-	return ids, nil
+	return res, nil
 }
 
 // validateEvent checks one event against the contract and the tenant's
 // meters, collecting every problem.
-func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (eventRow, error) {
+func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (NewEvent, error) {
 	var p domain.Problems
 	id := strings.TrimSpace(in.ID)
 	switch {
@@ -171,14 +105,14 @@ func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (eve
 		}
 	}
 	if err := p.Err(); err != nil {
-		return eventRow{}, err
+		return NewEvent{}, err
 	}
 	raw := string(bytes.TrimSpace(in.Properties))
 	if raw == "" || raw == "null" {
 		raw = "{}"
 	}
-	return eventRow{ID: id, EventName: strings.TrimSpace(in.EventName), Customer: strings.TrimSpace(in.Customer),
-		Ts: ts, Properties: raw, ReceivedAt: nowMicro}, nil
+	return NewEvent{ID: id, EventName: strings.TrimSpace(in.EventName), Customer: strings.TrimSpace(in.Customer),
+		Timestamp: time.UnixMicro(ts).UTC(), Properties: json.RawMessage(raw), ReceivedAt: time.UnixMicro(nowMicro).UTC()}, nil
 }
 
 // ListEvents lists stored events, newest first, filtered by the query. The
@@ -188,33 +122,17 @@ func (s *Service) ListEvents(ctx context.Context, tenantID string, q EventQuery,
 	if err != nil {
 		return domain.List[Event]{}, err
 	}
-	db := s.db.WithContext(ctx).Where("tenant_id = ?", tenantID)
-	if q.Customer != "" {
-		db = db.Where("customer = ?", q.Customer)
-	}
-	if q.EventName != "" {
-		db = db.Where("event_name = ?", q.EventName)
-	}
-	if q.From != nil {
-		db = db.Where("ts >= ?", q.From.UnixMicro())
-	}
-	if q.To != nil {
-		db = db.Where("ts < ?", q.To.UnixMicro())
-	}
+	var after *EventKey
 	if page.Cursor != "" {
 		ts, id, err := decodeEventCursor(page.Cursor)
 		if err != nil {
 			return domain.List[Event]{}, domain.Invalid("cursor", "is not a cursor this list gave out")
 		}
-		db = db.Where("((ts < ?) OR (ts = ? AND id < ?))", ts, ts, id)
+		after = &EventKey{Timestamp: time.UnixMicro(ts).UTC(), ID: id}
 	}
-	var rows []eventRow
-	if err := db.Order("ts DESC, id DESC").Limit(page.Limit + 1).Find(&rows).Error; err != nil {
+	out, err := s.events.ListEvents(ctx, tenantID, q, after, page.Limit+1)
+	if err != nil {
 		return domain.List[Event]{}, fmt.Errorf("list events: %w", err)
-	}
-	out := make([]Event, len(rows))
-	for i, r := range rows {
-		out[i] = r.toEvent()
 	}
 	return domain.PageOf(out, page.Limit, encodeEventCursor), nil
 }

@@ -46,7 +46,8 @@ type SeriesQuery struct {
 
 // Series returns the meter's aggregate per bucket. Each bucket aggregates as
 // if it were a period of its own (a max is the bucket's max, a unique count
-// counts values unique within the bucket).
+// counts values unique within the bucket); unit_days carries the last value
+// into the next bucket, and from before the first.
 func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([]Point, error) {
 	var p domain.Problems
 	if q.Granularity != Hour && q.Granularity != Day {
@@ -58,43 +59,51 @@ func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	buckets, err := seriesBuckets(q)
+	buckets, err := SeriesBuckets(q)
 	if err != nil {
 		return nil, err
 	}
-	var rows []eventRow
-	err = s.db.WithContext(ctx).
-		Where("tenant_id = ? AND customer = ? AND event_name = ? AND ts >= ? AND ts < ?",
-			tenantID, q.Customer, q.Meter.EventName, buckets[0].Start.UnixMicro(), buckets[len(buckets)-1].End.UnixMicro()).
-		Find(&rows).Error
+	values, err := s.events.Series(ctx, tenantID, q.Meter, q.Customer, buckets, q.Location)
 	if err != nil {
-		return nil, fmt.Errorf("read events: %w", err)
+		return nil, err
 	}
-	events := make([]Event, len(rows))
-	for i, r := range rows {
-		events[i] = r.toEvent()
+	if len(values) != len(buckets) {
+		return nil, fmt.Errorf("event store gave %d values for %d buckets", len(values), len(buckets))
 	}
+	out := make([]Point, len(buckets))
+	for b, bucket := range buckets {
+		out[b] = Point{Start: bucket.Start, End: bucket.End, Value: values[b]}
+	}
+	return out, nil
+}
+
+// AggregateBuckets computes the meter's aggregate in each of buckets
+// (contiguous and ascending) from events, each bucket as a window of its own
+// in loc (see Aggregate). events must hold every event of the customer with
+// the meter's event name in [buckets[0].Start, last bucket's End), in any
+// order; prior is, for unit_days, the last event the meter counts before
+// the first bucket (nil if none), and the last value of each bucket carries
+// into the next. A store with no faster way answers Series with it.
+func AggregateBuckets(m Meter, events []Event, prior *Event, buckets []domain.Period, loc *time.Location) []decimal.Decimal {
+	events = append([]Event(nil), events...)
 	// In (timestamp, id) order by bytes, so that the value carried into the
 	// next bucket is the latest's whatever the database collation.
 	sort.Slice(events, func(i, j int) bool { return later(events[j], events[i]) })
-	var prior *Event
-	if q.Meter.Aggregation.Type == UnitDays {
-		if prior, err = s.lastBefore(ctx, tenantID, q.Meter, q.Customer, nil, buckets[0].Start.UnixMicro()); err != nil {
-			return nil, err
-		}
-	}
-	out := make([]Point, len(buckets))
+	out := make([]decimal.Decimal, len(buckets))
 	i := 0
 	for b, bucket := range buckets {
+		for i < len(events) && events[i].Timestamp.Before(bucket.Start) {
+			i++ // before the first bucket: not the caller's to pass
+		}
 		j := i
 		for j < len(events) && events[j].Timestamp.Before(bucket.End) {
 			j++
 		}
-		w := Window{Period: bucket, Location: q.Location}
-		out[b] = Point{Start: bucket.Start, End: bucket.End, Value: Aggregate(q.Meter, nil, events[i:j], prior, w)}
+		w := Window{Period: bucket, Location: loc}
+		out[b] = Aggregate(m, nil, events[i:j], prior, w)
 		for k := i; k < j; k++ {
-			if q.Meter.Matches(events[k]) {
-				if _, err := events[k].Properties.Decimal(q.Meter.Aggregation.Field); err == nil {
+			if m.Matches(events[k]) {
+				if _, err := events[k].Properties.Decimal(m.Aggregation.Field); err == nil {
 					e := events[k]
 					prior = &e
 				}
@@ -102,15 +111,16 @@ func (s *Service) Series(ctx context.Context, tenantID string, q SeriesQuery) ([
 		}
 		i = j
 	}
-	return out, nil
+	return out
 }
 
-// seriesBuckets cuts the query's range into whole buckets: UTC hours, or the
+// SeriesBuckets cuts the query's range into whole buckets: UTC hours, or the
 // calendar days of Location (package calendar: a day whose midnight is
 // skipped, America/Santiago in September, begins at the transition, and
 // days last as long as they really do). From moves back to the start of its
-// bucket, and the last bucket is whole even if To falls inside it.
-func seriesBuckets(q SeriesQuery) ([]domain.Period, error) {
+// bucket, and the last bucket is whole even if To falls inside it. More
+// than MaxSeriesBuckets buckets is a validation error on "from".
+func SeriesBuckets(q SeriesQuery) ([]domain.Period, error) {
 	tooMany := domain.Invalid("from", "the range holds more than %d %s buckets; narrow it", MaxSeriesBuckets, q.Granularity)
 	if q.Granularity == Hour {
 		start := q.From.UTC().Truncate(time.Hour)

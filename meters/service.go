@@ -9,16 +9,29 @@ import (
 	"github.com/tallyhq/tally/store"
 )
 
-// Service stores meters and events and aggregates usage.
+// Service stores meters, validates events against them and asks its
+// EventStore to store and aggregate them. Meters live in db; events,
+// rollups and aggregation queries only ever go through the EventStore.
 type Service struct {
-	db    *store.DB
-	clock domain.Clock
+	db     *store.DB
+	events EventStore
+	clock  domain.Clock
 }
 
-// NewService returns a Service on db.
+// NewService returns a Service on db whose events are kept in db too, by
+// the SQL store of db's dialect (NewSQLStore).
 func NewService(db *store.DB, clock domain.Clock) *Service {
-	return &Service{db: db, clock: clock}
+	return NewServiceWithStore(db, NewSQLStore(db, clock), clock)
 }
+
+// NewServiceWithStore returns a Service keeping meters in db and events in
+// events, which may be any EventStore that passes meters/eventstoretest.
+func NewServiceWithStore(db *store.DB, events EventStore, clock domain.Clock) *Service {
+	return &Service{db: db, events: events, clock: clock}
+}
+
+// Events is the store the service keeps events in.
+func (s *Service) Events() EventStore { return s.events }
 
 // Create stores a new meter; a key already used in the tenant (archived
 // meters included) is a conflict.

@@ -1,0 +1,186 @@
+package meters
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/domain"
+)
+
+// Quantity serves count, sum, max and latest from the rollups of the
+// (meter, filters) series: hourly rows for the whole UTC hours of the
+// window, minute rows for the whole minutes at its ends, raw events only
+// for the partial minutes, so a month of millions of events costs a few
+// hundred rows. A series no price has created yet is created (and
+// backfilled) on first use. unique_count and unit_days read the window's
+// raw events through the (tenant, customer, event_name, ts) index. Every
+// path compares values as JSON values (Value) and breaks latest ties by id
+// bytes, so all agree.
+func (s *sqlStore) Quantity(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, w Window) (decimal.Decimal, error) {
+	start, end := w.Period.Start.UnixMicro(), w.End().UnixMicro()
+	if end <= start {
+		return decimal.Zero, nil
+	}
+	if m.Aggregation.Type.rollable() {
+		id, err := s.seriesID(ctx, tenantID, m, extra)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		return s.fromRollups(ctx, tenantID, m, customer, extra, id, start, end)
+	}
+	events, err := s.rawEvents(ctx, tenantID, m, customer, start, end)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	var prior *Event
+	if m.Aggregation.Type == UnitDays {
+		prior, err = s.lastBefore(ctx, tenantID, m, customer, extra, start)
+		if err != nil {
+			return decimal.Zero, err
+		}
+	}
+	return Aggregate(m, extra, events, prior, w), nil
+}
+
+// Series reads the buckets' raw events at once and aggregates them in Go
+// (AggregateBuckets), with the last counted event before them for unit_days.
+func (s *sqlStore) Series(ctx context.Context, tenantID string, m Meter, customer string, buckets []domain.Period, loc *time.Location) ([]decimal.Decimal, error) {
+	if len(buckets) == 0 {
+		return nil, nil
+	}
+	start, end := buckets[0].Start.UnixMicro(), buckets[len(buckets)-1].End.UnixMicro()
+	events, err := s.rawEvents(ctx, tenantID, m, customer, start, end)
+	if err != nil {
+		return nil, err
+	}
+	var prior *Event
+	if m.Aggregation.Type == UnitDays {
+		if prior, err = s.lastBefore(ctx, tenantID, m, customer, nil, start); err != nil {
+			return nil, err
+		}
+	}
+	return AggregateBuckets(m, events, prior, buckets, loc), nil
+}
+
+// ListEvents pages by (ts, id) descending through the (tenant_id, ts, id)
+// index.
+func (s *sqlStore) ListEvents(ctx context.Context, tenantID string, q EventQuery, after *EventKey, limit int) ([]Event, error) {
+	db := s.read(ctx).Where("tenant_id = ?", tenantID)
+	if q.Customer != "" {
+		db = db.Where("customer = ?", q.Customer)
+	}
+	if q.EventName != "" {
+		db = db.Where("event_name = ?", q.EventName)
+	}
+	if q.From != nil {
+		db = db.Where("ts >= ?", q.From.UnixMicro())
+	}
+	if q.To != nil {
+		db = db.Where("ts < ?", q.To.UnixMicro())
+	}
+	if after != nil {
+		ts := after.Timestamp.UnixMicro()
+		db = db.Where("((ts < ?) OR (ts = ? AND id < ?))", ts, ts, after.ID)
+	}
+	var rows []eventRow
+	if err := db.Order("ts DESC, id DESC").Limit(limit).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Event, len(rows))
+	for i, r := range rows {
+		out[i] = r.toEvent()
+	}
+	return out, nil
+}
+
+// fromRollups aggregates [start, end) from the series' rollups: hourly
+// rows for its whole hours, minute rows for the whole minutes at its ends,
+// raw events only for the partial minutes (see cover).
+func (s *sqlStore) fromRollups(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, seriesID string, start, end int64) (decimal.Decimal, error) {
+	var total partial
+	for _, seg := range cover(start, end, 0) {
+		if seg.grain >= 0 {
+			var rows []rollupRow
+			if err := s.read(ctx).Table(grains[seg.grain].table).
+				Where("series_id = ? AND customer = ? AND bucket >= ? AND bucket < ?", seriesID, customer, seg.start, seg.end).
+				Find(&rows).Error; err != nil {
+				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
+			}
+			for _, r := range rows {
+				total.merge(r.partial())
+			}
+			continue
+		}
+		events, err := s.rawEvents(ctx, tenantID, m, customer, seg.start, seg.end)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		for _, e := range events {
+			if !m.Matches(e) || !extra.Match(e.Properties) {
+				continue
+			}
+			var v *decimal.Decimal
+			if m.Aggregation.Type != Count {
+				x, err := e.Properties.Decimal(m.Aggregation.Field)
+				if err != nil {
+					continue
+				}
+				v = &x
+			}
+			total.add(e.Timestamp.UnixMicro(), e.ID, v)
+		}
+	}
+	return total.value(m.Aggregation.Type), nil
+}
+
+// rawEvents reads the customer's events of the meter's event name in
+// [start, end) microseconds.
+func (s *sqlStore) rawEvents(ctx context.Context, tenantID string, m Meter, customer string, start, end int64) ([]Event, error) {
+	var rows []eventRow
+	err := s.read(ctx).
+		Where("tenant_id = ? AND customer = ? AND event_name = ? AND ts >= ? AND ts < ?", tenantID, customer, m.EventName, start, end).
+		Find(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", m.Key, err)
+	}
+	events := make([]Event, len(rows))
+	for i, r := range rows {
+		events[i] = r.toEvent()
+	}
+	return events, nil
+}
+
+// lastBefore finds the latest event the meter counts before ts, scanning
+// back in pages.
+func (s *sqlStore) lastBefore(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, ts int64) (*Event, error) {
+	const pageSize = 500
+	cursorTs, cursorID := ts, ""
+	for {
+		var rows []eventRow
+		id := s.d.byteID("id")
+		q := s.read(ctx).Where("tenant_id = ? AND customer = ? AND event_name = ?", tenantID, customer, m.EventName)
+		if cursorID == "" {
+			q = q.Where("ts < ?", cursorTs)
+		} else {
+			q = q.Where("((ts < ?) OR (ts = ? AND "+id+" < ?))", cursorTs, cursorTs, cursorID)
+		}
+		if err := q.Order("ts DESC, " + id + " DESC").Limit(pageSize).Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("read earlier events of %s: %w", m.Key, err)
+		}
+		for _, r := range rows {
+			e := r.toEvent()
+			if m.Matches(e) && extra.Match(e.Properties) {
+				if _, err := e.Properties.Decimal(m.Aggregation.Field); err == nil {
+					return &e, nil
+				}
+			}
+		}
+		if len(rows) < pageSize {
+			return nil, nil
+		}
+		last := rows[len(rows)-1]
+		cursorTs, cursorID = last.Ts, last.ID
+	}
+}
