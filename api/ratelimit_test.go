@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -88,5 +89,42 @@ func TestAKeyOverItsRateLimitGets429WithRetryAfter(t *testing.T) {
 				t.Fatalf("%s call %d answered %d", p, i, res.StatusCode)
 			}
 		}
+	}
+}
+
+func TestASpoofedForwardedForBuysNoAllowanceUnlessTheProxyIsTrusted(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		trusted []string
+		want429 bool
+	}{
+		{"without trusted proxies the header is ignored: one address, one allowance", nil, true},
+		{"behind a trusted proxy each forwarded client has its own allowance", []string{"127.0.0.1/32"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := app.Config{DatabaseURL: storetest.URL(t, store.SQLite), RootKey: "root", LogLevel: "error", RateLimit: 1, TrustedProxies: tt.trusted}
+			a, err := app.Open(context.Background(), cfg, domain.NewFixedClock(time.Now()), app.NewLogger("error"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			srv := httptest.NewServer(a.API.Handler())
+			defer srv.Close()
+			got429 := false
+			for i := 0; i < 4; i++ {
+				req, _ := http.NewRequest("GET", srv.URL+"/v1/meters", nil)
+				req.Header.Set("Authorization", "Bearer junk")
+				req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(i+1))
+				res, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res.Body.Close()
+				got429 = got429 || res.StatusCode == 429
+			}
+			if got429 != tt.want429 {
+				t.Errorf("some call refused with 429: %v, want %v", got429, tt.want429)
+			}
+		})
 	}
 }

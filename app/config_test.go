@@ -33,6 +33,7 @@ func TestEveryBadSettingIsOneLineNamingItTheValueAndWhatIsAllowed(t *testing.T) 
 		"TALLY_LOG_LEVEL":            "loud",
 		"TALLY_BODY_LIMIT":           "lots",
 		"TALLY_RATE_LIMIT":           "-1",
+		"TALLY_TRUSTED_PROXIES":      "10.0.0.0/33",
 		"TALLY_SHUTDOWN_TIMEOUT":     "0s",
 		"TALLY_TEST_CLOCK":           "maybe",
 		"TALLY_URL":                  "127.0.0.1:8080",

@@ -123,3 +123,19 @@ func orDefault(v, def string) string {
 	}
 	return v
 }
+
+// parseCIDRs reads a comma-separated list of networks; empty means none.
+func parseCIDRs(v string) ([]string, error) {
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if _, _, err := net.ParseCIDR(part); err != nil {
+			return nil, err
+		}
+		out = append(out, part)
+	}
+	return out, nil
+}

@@ -1,6 +1,9 @@
 package app
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // Setting is one process setting: its environment variable, the flag of
 // the tally command that overrides it, its default and what it allows.
@@ -132,6 +135,10 @@ var Settings = []Setting{
 		Doc:  "requests per second per API key (bursts of twice as many; 429 with `Retry-After` beyond); `0` turns it off",
 		set:  func(c *Config, v string) (err error) { c.RateLimit, err = parseRate(v); return },
 		show: func(c Config) string { return strconv.FormatFloat(c.RateLimit, 'f', -1, 64) }},
+	{Env: "TALLY_TRUSTED_PROXIES", Flag: "trusted-proxies", Default: "", Allowed: "comma-separated CIDRs such as 10.0.0.0/8,127.0.0.1/32",
+		Doc:  "proxies whose `X-Forwarded-For` is believed for the client address (rate limits of requests without a key); empty: none",
+		set:  func(c *Config, v string) (err error) { c.TrustedProxies, err = parseCIDRs(v); return },
+		show: func(c Config) string { return strings.Join(c.TrustedProxies, ",") }},
 	{Env: "TALLY_SHUTDOWN_TIMEOUT", Flag: "shutdown-timeout", Default: "20s", Allowed: "a positive duration such as 20s or 1m",
 		Doc:  "graceful shutdown on SIGTERM",
 		set:  func(c *Config, v string) (err error) { c.ShutdownTimeout, err = parsePositiveDuration(v); return },
