@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans/rating"
@@ -80,10 +80,8 @@ func (in CreateInput) build(ms MeterLookup) (Plan, error) {
 	} else {
 		plan.Currency = c
 	}
-	plan.Interval = cycle.Interval(in.Interval)
-	if err := (cycle.Cycle{Interval: plan.Interval}).Validate(); err != nil {
-		p.Merge("", err)
-	}
+	plan.Interval = calendar.Interval(in.Interval)
+	p.Merge("", plan.Interval.Validate())
 	prices, err := buildPrices(in.Prices, ms)
 	p.Merge("", err)
 	plan.Prices = prices

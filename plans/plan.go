@@ -3,7 +3,7 @@ package plans
 import (
 	"time"
 
-	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans/rating"
@@ -37,7 +37,7 @@ type Plan struct {
 	Name        string
 	Description string
 	Currency    domain.Currency
-	Interval    cycle.Interval
+	Interval    calendar.Interval
 	Prices      []Price
 	ArchivedAt  *time.Time
 	CreatedAt   time.Time

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans/rating"
@@ -134,7 +134,7 @@ func (r priceRow) toPrice(meterKeys map[string]meters.Meter) Price {
 
 func (r planRow) toPlan(prices []Price) Plan {
 	p := Plan{ID: r.ID, TenantID: r.TenantID, Key: r.Key, Name: r.Name, Description: r.Description,
-		Currency: domain.Currency(r.Currency), Interval: cycle.Interval(r.Interval), Prices: prices,
+		Currency: domain.Currency(r.Currency), Interval: calendar.Interval(r.Interval), Prices: prices,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if p.Prices == nil {
 		p.Prices = []Price{}
