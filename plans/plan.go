@@ -5,7 +5,7 @@ import (
 
 	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/plans/rating"
 )
 
@@ -51,7 +51,7 @@ type Price struct {
 	Type     PriceType
 	MeterID  string // usage only
 	MeterKey string // usage only
-	Filters  meters.Filters
+	Filters  eventvalue.Filters
 	Cadence  Cadence // fixed only; usage prices are arrear
 	Rating   rating.Price
 }

@@ -3,47 +3,27 @@ package plans
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/store"
 	"gorm.io/gorm"
 )
-
-// InUseFunc reports whether a plan has subscriptions. It is supplied by the
-// package that owns subscriptions, so that plans need not import it.
-type InUseFunc func(ctx context.Context, tenantID, planID string) (bool, error)
 
 // Service stores plans and prices.
 type Service struct {
 	db     *store.DB
 	clock  domain.Clock
-	meters *meters.Service
-	inUse  InUseFunc
+	meters MeterLookup
+	series SeriesKeeper
+	usage  PlanUsage
 }
 
-// NewService returns a Service. inUse may be set later with SetInUse.
-func NewService(db *store.DB, clock domain.Clock, ms *meters.Service) *Service {
-	return &Service{db: db, clock: clock, meters: ms, inUse: func(context.Context, string, string) (bool, error) { return false, nil }}
-}
-
-// SetInUse installs the check that protects plans with subscriptions.
-func (s *Service) SetInUse(f InUseFunc) { s.inUse = f }
-
-func (s *Service) meterLookup(ctx context.Context, tenantID string, prices []PriceInput) (MeterLookup, error) {
-	var keys []string
-	for _, p := range prices {
-		if p.Meter != "" {
-			keys = append(keys, p.Meter)
-		}
-	}
-	if len(keys) == 0 {
-		return MeterLookup{}, nil
-	}
-	m, err := s.meters.ByKeys(ctx, tenantID, keys)
-	return MeterLookup(m), err
+// NewService returns a Service. Every collaborator is required: meters to
+// check usage prices, series to keep the rollups they read, usage to refuse
+// changing what a plan in use was sold.
+func NewService(db *store.DB, clock domain.Clock, meters MeterLookup, series SeriesKeeper, usage PlanUsage) *Service {
+	return &Service{db: db, clock: clock, meters: meters, series: series, usage: usage}
 }
 
 // Create validates and stores a plan with its prices. A plan key already
@@ -67,7 +47,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		if err := insertPrices(tx, tenantID, row.ID, plan.Prices); err != nil {
 			return err
 		}
-		return s.ensureSeries(tx, plan.Prices, ms)
+		return s.keepSeries(tx, tenantID, plan.Prices)
 	})
 	if err != nil {
 		if store.IsUniqueViolation(err) {
@@ -76,27 +56,6 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		return Plan{}, fmt.Errorf("create plan: %w", err)
 	}
 	return s.Get(ctx, tenantID, row.ID)
-}
-
-// ensureSeries has meters keep (and backfill) the rollups each usage price
-// reads, in meter id order so that concurrent transactions lock meters in
-// one order.
-func (s *Service) ensureSeries(tx *gorm.DB, prices []Price, ms MeterLookup) error {
-	byID := map[string]meters.Meter{}
-	for _, m := range ms {
-		byID[m.ID] = m
-	}
-	sorted := append([]Price(nil), prices...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].MeterID < sorted[j].MeterID })
-	for _, p := range sorted {
-		if p.Type != Usage {
-			continue
-		}
-		if err := meters.EnsureSeries(tx, s.db.Dialect, s.clock.Now(tx.Statement.Context), byID[p.MeterID], p.Filters); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func insertPrices(tx *gorm.DB, tenantID, planID string, prices []Price) error {
@@ -181,10 +140,10 @@ func (s *Service) withPrices(ctx context.Context, tenantID string, rows []planRo
 			meterIDs = append(meterIDs, *p.MeterID)
 		}
 	}
-	ms := map[string]meters.Meter{}
+	ms := map[string]Meter{}
 	if len(meterIDs) > 0 {
 		var err error
-		if ms, err = s.meters.ByIDs(ctx, tenantID, meterIDs); err != nil {
+		if ms, err = s.meters.MetersByID(ctx, tenantID, meterIDs); err != nil {
 			return nil, err
 		}
 	}
@@ -207,7 +166,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 		return Plan{}, err
 	}
 	if in.Currency != nil || in.Interval != nil || in.Prices != nil {
-		used, err := s.inUse(ctx, tenantID, id)
+		used, err := s.usage.PlanInUse(ctx, tenantID, id)
 		if err != nil {
 			return Plan{}, err
 		}
@@ -258,7 +217,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 		if err := insertPrices(tx, tenantID, id, plan.Prices); err != nil {
 			return err
 		}
-		return s.ensureSeries(tx, plan.Prices, ms)
+		return s.keepSeries(tx, tenantID, plan.Prices)
 	})
 	if err != nil {
 		return Plan{}, fmt.Errorf("update plan: %w", err)
