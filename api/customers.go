@@ -158,7 +158,7 @@ func (s *Server) createSubscription(c echo.Context) error {
 	if err := domain.CheckTimePtr("start_at", req.StartAt); err != nil {
 		return err
 	}
-	sub, err := s.Customers.CreateSubscription(c.Request().Context(), tenantOf(c), customers.CreateSubscriptionInput{Customer: req.Customer,
+	sub, err := s.Invoicing.Subscribe(c.Request().Context(), tenantOf(c), customers.CreateSubscriptionInput{Customer: req.Customer,
 		Plan: req.Plan, StartAt: req.StartAt, BillingCycle: req.BillingCycle, TrialDays: req.TrialDays})
 	if err != nil {
 		return err

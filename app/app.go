@@ -65,7 +65,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 		log.Info("migration applied", slog.String("file", name))
 	}
 	ms := meters.NewService(db, clock)
-	ps := plans.NewService(db, clock, ms)
+	ps := plans.NewService(db, clock, CatalogMeters(ms), ms, customers.NewPlanUsage(db))
 	cs := customers.NewService(db, clock, ps)
 	cr := credits.NewService(db, clock)
 	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,

@@ -1,6 +1,7 @@
 // Package calendar is Tally's calendar-day math in a time zone: dates with
 // no zone, the first instant of a local day, the days a period touches and
-// a period split into its days. It is a leaf: pure values, no database, no
+// a period split into its days, and the billing intervals (Interval) that
+// plans are sold by and customers/cycle cuts periods by. It is a leaf: pure values, no database, no
 // clock, and it imports nothing of Tally's but domain, so meters (unit_days,
 // daily usage series), customers (billing periods, trials) and plans can all
 // use the same answer.

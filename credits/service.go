@@ -145,10 +145,7 @@ func voidTx(tx *gorm.DB, g Grant, now time.Time) (Grant, error) {
 // order: every writer locks grants in that one order, so two transactions
 // never wait on each other in a cycle.
 func (s *Service) lock(q *gorm.DB) ([]grantRow, error) {
-	q = q.Order("id")
-	if s.db.Dialect == store.Postgres {
-		q = q.Clauses(lockForUpdate())
-	}
+	q = s.db.Dialect.LockForUpdate(q.Order("id"))
 	var rows []grantRow
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("lock credit grants: %w", err)

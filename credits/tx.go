@@ -7,10 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/domain"
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
-
-func lockForUpdate() clause.Expression { return clause.Locking{Strength: "UPDATE"} }
 
 // DrawTx draws the customer's grants for an invoice, inside the caller's
 // transaction (which must already hold the invoice's row lock, so one

@@ -3,6 +3,7 @@ package customers
 import (
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/customers/cycle"
 	"github.com/tallyhq/tally/domain"
 )
@@ -69,7 +70,7 @@ func (s Subscription) BillingStart() time.Time {
 
 // Cycle returns the subscription's period grid for a plan interval and the
 // customer's time zone.
-func (s Subscription) Cycle(interval cycle.Interval, loc *time.Location) cycle.Cycle {
+func (s Subscription) Cycle(interval calendar.Interval, loc *time.Location) cycle.Cycle {
 	c := cycle.Cycle{Interval: interval, Kind: s.BillingCycle, Start: s.BillingStart(), Location: loc}
 	if s.AnchorAt != nil {
 		c.Anchor = *s.AnchorAt

@@ -126,7 +126,7 @@ func SeedData(ctx context.Context, svc *api.Services, clock domain.Clock, d Data
 		if s.StartAt != nil {
 			start = s.StartAt.UTC()
 		}
-		sub, err := svc.Customers.CreateSubscription(ctx, t.ID, customers.CreateSubscriptionInput{Customer: s.Customer, Plan: s.Plan,
+		sub, err := svc.Invoicing.Subscribe(ctx, t.ID, customers.CreateSubscriptionInput{Customer: s.Customer, Plan: s.Plan,
 			StartAt: &start, BillingCycle: s.BillingCycle, TrialDays: s.TrialDays})
 		if err != nil {
 			return res, fmt.Errorf("demo subscription %s: %w", s.Ref, err)

@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,9 +12,12 @@ import (
 	"time"
 
 	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/app"
+	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/demo"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/spec"
@@ -29,9 +33,12 @@ var now = time.Date(2026, 3, 17, 15, 4, 5, 123456789, time.UTC)
 // services wires the domain services the seed uses, as app.Open does.
 func services(db *store.DB, clock domain.Clock) *api.Services {
 	ms := meters.NewService(db, clock)
-	ps := plans.NewService(db, clock, ms)
+	ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db))
+	cs := customers.NewService(db, clock, ps)
+	cr := credits.NewService(db, clock)
+	inv := invoicing.NewService(db, clock, cs, ms, cr, slog.New(slog.DiscardHandler))
 	return &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: customers.NewService(db, clock, ps)}
+		Customers: cs, Credits: cr, Invoicing: inv}
 }
 
 func seed(t *testing.T, db *store.DB, at time.Time) (*api.Services, demo.Result) {

@@ -30,7 +30,7 @@ func subscribeDirect(t *testing.T, svc *api.Services, tenantID, ext string) {
 		t.Fatal(err)
 	}
 	start := ts("2026-01-01T00:00:00Z")
-	if _, err := svc.Customers.CreateSubscription(ctx, tenantID, customers.CreateSubscriptionInput{Customer: ext, Plan: "pro", StartAt: &start}); err != nil {
+	if _, err := svc.Invoicing.Subscribe(ctx, tenantID, customers.CreateSubscriptionInput{Customer: ext, Plan: "pro", StartAt: &start}); err != nil {
 		t.Fatal(err)
 	}
 }

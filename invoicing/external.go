@@ -50,23 +50,12 @@ func (s *Service) Unsynced(ctx context.Context, limit int) ([]Invoice, error) {
 		Where("status IN ? AND (stripe_invoice_id IS NULL OR (finalized_at IS NOT NULL AND (stripe_synced_at IS NULL OR stripe_synced_at < finalized_at)))",
 			[]string{string(Draft), string(Finalized)}).
 		Where("stripe_sync_error IS NULL").
-		Where("stripe_invoice_id IS NOT NULL OR " + nonZeroTotal(s.db.Dialect)).
+		Where("stripe_invoice_id IS NOT NULL OR " + s.db.Dialect.DecimalNotZero("total")).
 		Order("id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("find unsynced invoices: %w", err)
 	}
 	return s.withLines(ctx, rows)
-}
-
-// nonZeroTotal is the SQL condition "total is not zero". SQLite keeps the
-// total as TEXT ("0", "0.00", "-0.5"), which it would compare to a number as
-// text; as a REAL every decimal rounded to a minor unit is zero exactly when
-// it is zero (a huge one becomes Inf, not 0).
-func nonZeroTotal(d store.Dialect) string {
-	if d == store.SQLite {
-		return "CAST(total AS REAL) <> 0"
-	}
-	return "total <> 0"
 }
 
 // RefuseStripeSync records why an invoice cannot be sent to Stripe; the

@@ -37,10 +37,7 @@ func allowed(from, to Status) bool {
 // loadRow reads an invoice row inside tx, locked for update on Postgres.
 func (s *Service) loadRow(tx *gorm.DB, tenantID, id string) (invoiceRow, error) {
 	var r invoiceRow
-	q := tx.Where("tenant_id = ? AND id = ?", tenantID, id)
-	if s.db.Dialect == store.Postgres {
-		q = q.Clauses(lockForUpdate())
-	}
+	q := s.db.Dialect.LockForUpdate(tx.Where("tenant_id = ? AND id = ?", tenantID, id))
 	if err := q.Take(&r).Error; err != nil {
 		if store.IsNotFound(err) {
 			return r, domain.NotFound("invoice", id)

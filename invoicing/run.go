@@ -273,18 +273,6 @@ func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domai
 	return s.insert(ctx, inv)
 }
 
-// OnSubscribe drafts the subscription_start invoice of a new subscription
-// whose plan has advance fees and whose first paid period has begun. (One
-// that starts later, or after a trial, gets it from the first invoice run
-// after its period begins.) A failure is logged, not returned: the
-// subscription stands and the next invoice run drafts the invoice.
-func (s *Service) OnSubscribe(ctx context.Context, sub customers.Subscription) error {
-	if err := s.openSubscription(ctx, sub); err != nil {
-		s.log.Error("draft subscription_start invoice", slog.String("subscription", sub.ID), slog.Any("error", err))
-	}
-	return nil
-}
-
 func (s *Service) openSubscription(ctx context.Context, sub customers.Subscription) error {
 	sc, err := s.customers.Load(ctx, sub.TenantID, sub.ID)
 	if err != nil {

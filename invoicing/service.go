@@ -24,15 +24,14 @@ type Service struct {
 	bgWait   sync.WaitGroup
 }
 
-// NewService returns a Service, and has customers draft the
-// subscription_start invoice of each new subscription.
+// NewService returns a Service. New subscriptions go through Subscribe,
+// which drafts their subscription_start invoice.
 func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr Credits, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, bgCtx: ctx, bgCancel: cancel}
-	cs.SetOnSubscribe(s.OnSubscribe)
 	return s
 }
 

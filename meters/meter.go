@@ -1,7 +1,6 @@
 package meters
 
 import (
-	"regexp"
 	"strings"
 	"time"
 
@@ -62,12 +61,6 @@ func (m Meter) Matches(e Event) bool {
 	return e.EventName == m.EventName && m.Filters.Match(e.Properties)
 }
 
-var keyPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$`)
-
-// ValidKey reports whether s is a usable key for a meter, plan or price:
-// 1–100 letters, digits, '_', '.', '-', starting with a letter or digit.
-func ValidKey(s string) bool { return keyPattern.MatchString(s) }
-
 // CreateInput is what POST /v1/meters takes. Only key, event_name and
 // aggregation (with field unless count) are required; name defaults to key.
 type CreateInput struct {
@@ -82,11 +75,7 @@ type CreateInput struct {
 // Validate collects every problem with the input.
 func (in CreateInput) Validate() error {
 	var p domain.Problems
-	if in.Key == "" {
-		p.Add("key", "is required")
-	} else if !ValidKey(in.Key) {
-		p.Add("key", "must be 1-100 letters, digits, '_', '.' or '-', starting with a letter or digit")
-	}
+	domain.AddKeyProblem(&p, "key", in.Key)
 	if strings.TrimSpace(in.EventName) == "" {
 		p.Add("event_name", "is required")
 	} else if len(in.EventName) > 200 {

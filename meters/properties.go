@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/domain/eventvalue"
 )
 
 // Properties are an event's properties as sent: each value kept as its raw
@@ -62,7 +63,7 @@ func (p Properties) Value(path string) (Value, bool) {
 	if !ok {
 		return Value{}, false
 	}
-	return ParseValue(v)
+	return eventvalue.ParseValue(v)
 }
 
 // Decimal reads a property that must hold a decimal: a JSON number or a

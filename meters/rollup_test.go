@@ -11,6 +11,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/store/storetest"
@@ -60,7 +61,7 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 		var ms []meters.Meter
 		for _, typ := range types {
 			in := meters.CreateInput{Key: "m_" + string(typ), EventName: "llm", Aggregation: meters.Aggregation{Type: typ, Field: "tokens"},
-				Filters: meters.Filters{"region": {meters.StringValue("eu"), meters.StringValue("us")}}}
+				Filters: meters.Filters{"region": {eventvalue.StringValue("eu"), eventvalue.StringValue("us")}}}
 			switch typ {
 			case meters.Count:
 				in.Aggregation.Field = ""
@@ -73,7 +74,7 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 			}
 			ms = append(ms, m)
 		}
-		byModel := meters.Filters{"model": {meters.StringValue("o1")}}
+		byModel := meters.Filters{"model": {eventvalue.StringValue("o1")}}
 		filterSets := []meters.Filters{{}, byModel, filtersOf(t, `{"v": [100]}`), filtersOf(t, `{"v": ["caf\u00e9", 1.5, true]}`),
 			filtersOf(t, `{"v": ["1", 0], "model": ["o1"]}`)}
 		for _, m := range ms {

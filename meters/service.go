@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/store"
 )
 
@@ -46,7 +47,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	r := meterRow{ID: domain.NewID(domain.PrefixMeter), TenantID: tenantID, Key: in.Key, Name: name,
 		EventName: strings.TrimSpace(in.EventName), AggregationType: string(in.Aggregation.Type),
-		AggregationField: strings.TrimSpace(in.Aggregation.Field), Filters: EncodeFilters(in.Filters), Unit: in.Unit,
+		AggregationField: strings.TrimSpace(in.Aggregation.Field), Filters: eventvalue.EncodeFilters(in.Filters), Unit: in.Unit,
 		CreatedAt: now, UpdatedAt: now}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		if store.IsUniqueViolation(err) {

@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/meters"
 )
 
 func parse(t *testing.T, raw string) meters.Value {
 	t.Helper()
-	v, ok := meters.ParseValue(json.RawMessage(raw))
+	v, ok := eventvalue.ParseValue(json.RawMessage(raw))
 	if !ok {
 		t.Fatalf("ParseValue(%s) is not a value", raw)
 	}
@@ -55,7 +56,7 @@ func TestValuesCompareAsJSONValues(t *testing.T) {
 func TestParseValueTakesOnlyScalars(t *testing.T) {
 	for _, raw := range []string{`null`, `{}`, `[1]`, ``, `01`, `1.`, `.5`, `+1`, `1e`, `tru`, `"open`, `NaN`, `1e9999999999999999`} {
 		t.Run(raw, func(t *testing.T) {
-			if v, ok := meters.ParseValue(json.RawMessage(raw)); ok {
+			if v, ok := eventvalue.ParseValue(json.RawMessage(raw)); ok {
 				t.Errorf("ParseValue(%s) = %v, want no value", raw, v)
 			}
 		})
@@ -116,8 +117,8 @@ func TestFiltersListTypedValues(t *testing.T) {
 			if got := f.Match(props); got != c.match {
 				t.Errorf("filters %s on %s: match %v, want %v", c.filter, c.props, got, c.match)
 			}
-			if back := meters.DecodeFilters(meters.EncodeFilters(f)); back.Match(props) != c.match {
-				t.Errorf("filters %s stored as %s match differently", c.filter, meters.EncodeFilters(f))
+			if back := eventvalue.DecodeFilters(eventvalue.EncodeFilters(f)); back.Match(props) != c.match {
+				t.Errorf("filters %s stored as %s match differently", c.filter, eventvalue.EncodeFilters(f))
 			}
 		})
 	}
@@ -126,7 +127,7 @@ func TestFiltersListTypedValues(t *testing.T) {
 func TestFiltersStoredAsTextBeforeTypedValuesKeepMatching(t *testing.T) {
 	// Before migration 0011 filters were stored as texts: {"n": ["1"]} came
 	// from [1] or ["1"] alike and matched both; it still does.
-	f := meters.DecodeFilters(`{"n":["1"],"b":["true"]}`)
+	f := eventvalue.DecodeFilters(`{"n":["1"],"b":["true"]}`)
 	for _, props := range []string{`{"n": 1, "b": true}`, `{"n": "1", "b": "true"}`, `{"n": 1.0, "b": true}`} {
 		p, _ := meters.ParseProperties([]byte(props))
 		if !f.Match(p) {

@@ -3,9 +3,9 @@ package plans
 import (
 	"time"
 
-	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/plans/rating"
 )
 
@@ -37,7 +37,7 @@ type Plan struct {
 	Name        string
 	Description string
 	Currency    domain.Currency
-	Interval    cycle.Interval
+	Interval    calendar.Interval
 	Prices      []Price
 	ArchivedAt  *time.Time
 	CreatedAt   time.Time
@@ -51,7 +51,7 @@ type Price struct {
 	Type     PriceType
 	MeterID  string // usage only
 	MeterKey string // usage only
-	Filters  meters.Filters
+	Filters  eventvalue.Filters
 	Cadence  Cadence // fixed only; usage prices are arrear
 	Rating   rating.Price
 }

@@ -5,9 +5,9 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/plans/rating"
 )
 
@@ -86,7 +86,7 @@ func toPriceRow(tenantID, planID string, pos int, p Price) priceRow {
 	tj, _ := json.Marshal(tiers)
 	row := priceRow{ID: p.ID, TenantID: tenantID, PlanID: planID, Position: pos, Key: p.Key, Type: string(p.Type),
 		Model: string(r.Model), Rounding: string(r.Rounding), TierMode: string(r.TierMode), Tiers: string(tj),
-		FreeUnits: r.FreeUnits, Filters: meters.EncodeFilters(p.Filters), Cadence: string(p.Cadence), PriceUnit: r.PriceUnit,
+		FreeUnits: r.FreeUnits, Filters: eventvalue.EncodeFilters(p.Filters), Cadence: string(p.Cadence), PriceUnit: r.PriceUnit,
 		PackageSize: nullDec(r.PackageSize), MinimumAmount: nullDec(r.MinimumAmount), ConversionRate: nullDec(r.ConversionRate)}
 	if r.Model != rating.ModelTiered {
 		row.Amount = decimal.NullDecimal{Decimal: r.Amount, Valid: true}
@@ -98,8 +98,8 @@ func toPriceRow(tenantID, planID string, pos int, p Price) priceRow {
 	return row
 }
 
-func (r priceRow) toPrice(meterKeys map[string]meters.Meter) Price {
-	p := Price{ID: r.ID, Key: r.Key, Type: PriceType(r.Type), Filters: meters.DecodeFilters(r.Filters), Cadence: Cadence(r.Cadence)}
+func (r priceRow) toPrice(meterKeys map[string]Meter) Price {
+	p := Price{ID: r.ID, Key: r.Key, Type: PriceType(r.Type), Filters: eventvalue.DecodeFilters(r.Filters), Cadence: Cadence(r.Cadence)}
 	if r.MeterID != nil {
 		p.MeterID = *r.MeterID
 		if m, ok := meterKeys[p.MeterID]; ok {
@@ -134,7 +134,7 @@ func (r priceRow) toPrice(meterKeys map[string]meters.Meter) Price {
 
 func (r planRow) toPlan(prices []Price) Plan {
 	p := Plan{ID: r.ID, TenantID: r.TenantID, Key: r.Key, Name: r.Name, Description: r.Description,
-		Currency: domain.Currency(r.Currency), Interval: cycle.Interval(r.Interval), Prices: prices,
+		Currency: domain.Currency(r.Currency), Interval: calendar.Interval(r.Interval), Prices: prices,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if p.Prices == nil {
 		p.Prices = []Price{}

@@ -27,6 +27,8 @@ type DB struct {
 	Gorm    *gorm.DB
 	Dialect Dialect
 	URL     string
+
+	locks localLocks // TryLock's locks when the database has no shared ones
 }
 
 // Open connects to url: "postgres://…" or "postgresql://…" selects Postgres,

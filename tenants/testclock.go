@@ -48,10 +48,7 @@ func (s *Service) SetTestClock(ctx context.Context, tenantID string, t time.Time
 	}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var cur []testClockRow
-		q := tx.Where("tenant_id = ?", tenantID)
-		if s.db.Dialect == store.Postgres {
-			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
-		}
+		q := s.db.Dialect.LockForUpdate(tx.Where("tenant_id = ?", tenantID))
 		if err := q.Find(&cur).Error; err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package cycle
 import (
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -17,7 +18,7 @@ const MaxPeriods = 10000
 // Its methods panic if the Interval or Kind is unknown: call Validate when
 // accepting one. The zero Kind means Calendar and a nil Location means UTC.
 type Cycle struct {
-	Interval Interval
+	Interval calendar.Interval
 	Kind     Kind
 	// Start is the subscription's start_at, any instant, possibly mid-day. For
 	// anniversary cycles its calendar date in Location is the anchor day.

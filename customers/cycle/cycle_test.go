@@ -13,52 +13,52 @@ import (
 func TestFirstPeriod(t *testing.T) {
 	tests := []struct {
 		name     string
-		interval cycle.Interval
+		interval calendar.Interval
 		kind     cycle.Kind
 		zone     string
 		start    string
 		want     [2]string
 	}{
 		{"a New York March ends at 04:00 UTC on April 1 after daylight saving begins",
-			cycle.Month, "", "America/New_York", "2026-03-01T05:00:00Z", [2]string{"2026-03-01T05:00:00Z", "2026-04-01T04:00:00Z"}},
+			calendar.Month, "", "America/New_York", "2026-03-01T05:00:00Z", [2]string{"2026-03-01T05:00:00Z", "2026-04-01T04:00:00Z"}},
 		{"a UTC start on March 12 at 09:30 ends its first month at April 1 00:00",
-			cycle.Month, cycle.Calendar, "UTC", "2026-03-12T09:30:00Z", [2]string{"2026-03-12T09:30:00Z", "2026-04-01T00:00:00Z"}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-03-12T09:30:00Z", [2]string{"2026-03-12T09:30:00Z", "2026-04-01T00:00:00Z"}},
 		{"a start exactly on a boundary gives a full first period",
-			cycle.Month, cycle.Calendar, "UTC", "2026-04-01T00:00:00Z", [2]string{"2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z"}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-04-01T00:00:00Z", [2]string{"2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z"}},
 		{"a start exactly on a New York boundary gives a full first period",
-			cycle.Month, cycle.Calendar, "America/New_York", "2026-04-01T04:00:00Z", [2]string{"2026-04-01T04:00:00Z", "2026-05-01T04:00:00Z"}},
+			calendar.Month, cycle.Calendar, "America/New_York", "2026-04-01T04:00:00Z", [2]string{"2026-04-01T04:00:00Z", "2026-05-01T04:00:00Z"}},
 		{"a calendar week started on a Wednesday ends on the next Monday",
-			cycle.Week, cycle.Calendar, "UTC", "2026-03-11T10:00:00Z", [2]string{"2026-03-11T10:00:00Z", "2026-03-16T00:00:00Z"}},
+			calendar.Week, cycle.Calendar, "UTC", "2026-03-11T10:00:00Z", [2]string{"2026-03-11T10:00:00Z", "2026-03-16T00:00:00Z"}},
 		{"a calendar week started on a Sunday ends the next day, a Monday",
-			cycle.Week, cycle.Calendar, "UTC", "2026-03-15T23:00:00Z", [2]string{"2026-03-15T23:00:00Z", "2026-03-16T00:00:00Z"}},
+			calendar.Week, cycle.Calendar, "UTC", "2026-03-15T23:00:00Z", [2]string{"2026-03-15T23:00:00Z", "2026-03-16T00:00:00Z"}},
 		{"a calendar week started at Monday midnight is a whole ISO week",
-			cycle.Week, cycle.Calendar, "UTC", "2026-03-16T00:00:00Z", [2]string{"2026-03-16T00:00:00Z", "2026-03-23T00:00:00Z"}},
+			calendar.Week, cycle.Calendar, "UTC", "2026-03-16T00:00:00Z", [2]string{"2026-03-16T00:00:00Z", "2026-03-23T00:00:00Z"}},
 		{"a calendar quarter started in May ends on July 1",
-			cycle.Quarter, cycle.Calendar, "UTC", "2026-05-20T12:00:00Z", [2]string{"2026-05-20T12:00:00Z", "2026-07-01T00:00:00Z"}},
+			calendar.Quarter, cycle.Calendar, "UTC", "2026-05-20T12:00:00Z", [2]string{"2026-05-20T12:00:00Z", "2026-07-01T00:00:00Z"}},
 		{"a calendar quarter started in December ends on January 1",
-			cycle.Quarter, cycle.Calendar, "UTC", "2026-12-31T23:59:59Z", [2]string{"2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z"}},
+			calendar.Quarter, cycle.Calendar, "UTC", "2026-12-31T23:59:59Z", [2]string{"2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z"}},
 		{"a calendar year ends on January 1",
-			cycle.Year, cycle.Calendar, "UTC", "2026-06-15T08:00:00Z", [2]string{"2026-06-15T08:00:00Z", "2027-01-01T00:00:00Z"}},
+			calendar.Year, cycle.Calendar, "UTC", "2026-06-15T08:00:00Z", [2]string{"2026-06-15T08:00:00Z", "2027-01-01T00:00:00Z"}},
 		{"a Berlin calendar year ends at 23:00 UTC on December 31",
-			cycle.Year, cycle.Calendar, "Europe/Berlin", "2026-06-15T08:00:00Z", [2]string{"2026-06-15T08:00:00Z", "2026-12-31T23:00:00Z"}},
+			calendar.Year, cycle.Calendar, "Europe/Berlin", "2026-06-15T08:00:00Z", [2]string{"2026-06-15T08:00:00Z", "2026-12-31T23:00:00Z"}},
 		{"a calendar day ends at the next Tokyo midnight",
-			cycle.Day, cycle.Calendar, "Asia/Tokyo", "2026-03-12T20:00:00Z", [2]string{"2026-03-12T20:00:00Z", "2026-03-13T15:00:00Z"}},
+			calendar.Day, cycle.Calendar, "Asia/Tokyo", "2026-03-12T20:00:00Z", [2]string{"2026-03-12T20:00:00Z", "2026-03-13T15:00:00Z"}},
 		{"an anniversary day ends at the next midnight like a calendar day",
-			cycle.Day, cycle.Anniversary, "UTC", "2026-03-12T09:30:00Z", [2]string{"2026-03-12T09:30:00Z", "2026-03-13T00:00:00Z"}},
+			calendar.Day, cycle.Anniversary, "UTC", "2026-03-12T09:30:00Z", [2]string{"2026-03-12T09:30:00Z", "2026-03-13T00:00:00Z"}},
 		{"an anniversary week renews on the start weekday",
-			cycle.Week, cycle.Anniversary, "UTC", "2026-03-11T10:00:00Z", [2]string{"2026-03-11T10:00:00Z", "2026-03-18T00:00:00Z"}},
+			calendar.Week, cycle.Anniversary, "UTC", "2026-03-11T10:00:00Z", [2]string{"2026-03-11T10:00:00Z", "2026-03-18T00:00:00Z"}},
 		{"an anniversary month started in a Berlin afternoon renews at Berlin midnight",
-			cycle.Month, cycle.Anniversary, "Europe/Berlin", "2026-03-12T15:00:00Z", [2]string{"2026-03-12T15:00:00Z", "2026-04-11T22:00:00Z"}},
+			calendar.Month, cycle.Anniversary, "Europe/Berlin", "2026-03-12T15:00:00Z", [2]string{"2026-03-12T15:00:00Z", "2026-04-11T22:00:00Z"}},
 		{"an anniversary month takes its anchor day in the customer's zone, not in UTC",
-			cycle.Month, cycle.Anniversary, "America/New_York", "2026-03-16T02:00:00Z", [2]string{"2026-03-16T02:00:00Z", "2026-04-15T04:00:00Z"}},
+			calendar.Month, cycle.Anniversary, "America/New_York", "2026-03-16T02:00:00Z", [2]string{"2026-03-16T02:00:00Z", "2026-04-15T04:00:00Z"}},
 		{"an anniversary quarter from January 31 renews on April 30",
-			cycle.Quarter, cycle.Anniversary, "UTC", "2026-01-31T10:00:00Z", [2]string{"2026-01-31T10:00:00Z", "2026-04-30T00:00:00Z"}},
+			calendar.Quarter, cycle.Anniversary, "UTC", "2026-01-31T10:00:00Z", [2]string{"2026-01-31T10:00:00Z", "2026-04-30T00:00:00Z"}},
 		{"an anniversary year from February 29 renews on February 28",
-			cycle.Year, cycle.Anniversary, "UTC", "2028-02-29T10:00:00Z", [2]string{"2028-02-29T10:00:00Z", "2029-02-28T00:00:00Z"}},
+			calendar.Year, cycle.Anniversary, "UTC", "2028-02-29T10:00:00Z", [2]string{"2028-02-29T10:00:00Z", "2029-02-28T00:00:00Z"}},
 		{"an anniversary year renews on the start date a year later",
-			cycle.Year, cycle.Anniversary, "UTC", "2026-06-15T08:00:00Z", [2]string{"2026-06-15T08:00:00Z", "2027-06-15T00:00:00Z"}},
+			calendar.Year, cycle.Anniversary, "UTC", "2026-06-15T08:00:00Z", [2]string{"2026-06-15T08:00:00Z", "2027-06-15T00:00:00Z"}},
 		{"an anniversary month started at midnight is a whole month",
-			cycle.Month, cycle.Anniversary, "UTC", "2026-03-12T00:00:00Z", [2]string{"2026-03-12T00:00:00Z", "2026-04-12T00:00:00Z"}},
+			calendar.Month, cycle.Anniversary, "UTC", "2026-03-12T00:00:00Z", [2]string{"2026-03-12T00:00:00Z", "2026-04-12T00:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -71,28 +71,28 @@ func TestFirstPeriod(t *testing.T) {
 func TestAnniversaryBoundariesComeBackToTheAnchorDay(t *testing.T) {
 	tests := []struct {
 		name     string
-		interval cycle.Interval
+		interval calendar.Interval
 		zone     string
 		start    string
 		want     []string // successive period starts after the first
 	}{
 		{"a monthly start on January 31 clamps to short months and comes back to the 31st",
-			cycle.Month, "UTC", "2026-01-31T10:00:00Z",
+			calendar.Month, "UTC", "2026-01-31T10:00:00Z",
 			[]string{"2026-02-28T00:00:00Z", "2026-03-31T00:00:00Z", "2026-04-30T00:00:00Z", "2026-05-31T00:00:00Z", "2026-06-30T00:00:00Z", "2026-07-31T00:00:00Z"}},
 		{"a monthly start on January 31 of a leap year renews on February 29",
-			cycle.Month, "UTC", "2028-01-31T00:00:00Z",
+			calendar.Month, "UTC", "2028-01-31T00:00:00Z",
 			[]string{"2028-02-29T00:00:00Z", "2028-03-31T00:00:00Z"}},
 		{"a monthly start on January 30 clamps only in February",
-			cycle.Month, "UTC", "2026-01-30T00:00:00Z",
+			calendar.Month, "UTC", "2026-01-30T00:00:00Z",
 			[]string{"2026-02-28T00:00:00Z", "2026-03-30T00:00:00Z", "2026-04-30T00:00:00Z"}},
 		{"a Berlin start on January 31 renews at Berlin midnight across daylight saving",
-			cycle.Month, "Europe/Berlin", "2026-01-31T12:00:00Z",
+			calendar.Month, "Europe/Berlin", "2026-01-31T12:00:00Z",
 			[]string{"2026-02-27T23:00:00Z", "2026-03-30T22:00:00Z", "2026-04-29T22:00:00Z"}},
 		{"a quarterly start on November 30 clamps in February and comes back to the 30th",
-			cycle.Quarter, "UTC", "2025-11-30T00:00:00Z",
+			calendar.Quarter, "UTC", "2025-11-30T00:00:00Z",
 			[]string{"2026-02-28T00:00:00Z", "2026-05-30T00:00:00Z", "2026-08-30T00:00:00Z", "2026-11-30T00:00:00Z"}},
 		{"a yearly start on February 29 renews on February 28 and again on February 29 in a leap year",
-			cycle.Year, "UTC", "2028-02-29T00:00:00Z",
+			calendar.Year, "UTC", "2028-02-29T00:00:00Z",
 			[]string{"2029-02-28T00:00:00Z", "2030-02-28T00:00:00Z", "2031-02-28T00:00:00Z", "2032-02-29T00:00:00Z"}},
 	}
 	for _, tt := range tests {
@@ -110,9 +110,9 @@ func TestAnniversaryBoundariesComeBackToTheAnchorDay(t *testing.T) {
 }
 
 func TestPeriodAt(t *testing.T) {
-	ny := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-03-01T05:00:00Z"), Location: zone(t, "America/New_York")}
-	utcMid := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-03-12T09:30:00Z")}
-	berlin := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-01-01T00:00:00Z"), Location: zone(t, "Europe/Berlin")}
+	ny := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-03-01T05:00:00Z"), Location: zone(t, "America/New_York")}
+	utcMid := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-03-12T09:30:00Z")}
+	berlin := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-01-01T00:00:00Z"), Location: zone(t, "Europe/Berlin")}
 	tests := []struct {
 		name  string
 		c     cycle.Cycle
@@ -150,7 +150,7 @@ func TestPeriodAt(t *testing.T) {
 
 func TestBerlinOctoberIs745Hours(t *testing.T) {
 	berlin := zone(t, "Europe/Berlin")
-	c := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-01-01T00:00:00Z"), Location: berlin}
+	c := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-01-01T00:00:00Z"), Location: berlin}
 	p, _ := c.PeriodAt(at(t, "2026-10-15T12:00:00Z"))
 	if h := p.End.Sub(p.Start).Hours(); h != 745 {
 		t.Errorf("October lasts %v hours, want 745", h)
@@ -164,7 +164,7 @@ func TestBerlinOctoberIs745Hours(t *testing.T) {
 }
 
 func TestNext(t *testing.T) {
-	c := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-03-12T09:30:00Z")}
+	c := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-03-12T09:30:00Z")}
 	tests := []struct {
 		name string
 		p    domain.Period
@@ -192,22 +192,22 @@ func TestFullPeriodAround(t *testing.T) {
 		want domain.Period
 	}{
 		{"a calendar month started mid-March is prorated against all of March",
-			cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-03-12T09:30:00Z")},
+			cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-03-12T09:30:00Z")},
 			period(t, "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z")},
 		{"a calendar week started on a Wednesday is prorated against its ISO week",
-			cycle.Cycle{Interval: cycle.Week, Start: at(t, "2026-03-11T10:00:00Z")},
+			cycle.Cycle{Interval: calendar.Week, Start: at(t, "2026-03-11T10:00:00Z")},
 			period(t, "2026-03-09T00:00:00Z", "2026-03-16T00:00:00Z")},
 		{"a calendar quarter started in May is prorated against April to June",
-			cycle.Cycle{Interval: cycle.Quarter, Start: at(t, "2026-05-20T12:00:00Z")},
+			cycle.Cycle{Interval: calendar.Quarter, Start: at(t, "2026-05-20T12:00:00Z")},
 			period(t, "2026-04-01T00:00:00Z", "2026-07-01T00:00:00Z")},
 		{"a calendar year started in June is prorated against the whole year",
-			cycle.Cycle{Interval: cycle.Year, Start: at(t, "2026-06-15T08:00:00Z")},
+			cycle.Cycle{Interval: calendar.Year, Start: at(t, "2026-06-15T08:00:00Z")},
 			period(t, "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z")},
 		{"an anniversary month started mid-day is prorated against the month from that midnight",
-			cycle.Cycle{Interval: cycle.Month, Kind: cycle.Anniversary, Start: at(t, "2026-01-31T15:00:00Z")},
+			cycle.Cycle{Interval: calendar.Month, Kind: cycle.Anniversary, Start: at(t, "2026-01-31T15:00:00Z")},
 			period(t, "2026-01-31T00:00:00Z", "2026-02-28T00:00:00Z")},
 		{"a New York calendar month uses New York's March",
-			cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-03-16T03:30:00Z"), Location: zone(t, "America/New_York")},
+			cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-03-16T03:30:00Z"), Location: zone(t, "America/New_York")},
 			period(t, "2026-03-01T05:00:00Z", "2026-04-01T04:00:00Z")},
 	}
 	for _, tt := range tests {
@@ -218,7 +218,7 @@ func TestFullPeriodAround(t *testing.T) {
 }
 
 func TestPeriodsEndingBy(t *testing.T) {
-	c := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-03-12T09:30:00Z")}
+	c := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-03-12T09:30:00Z")}
 	first := c.First()
 	april := period(t, "2026-04-01T00:00:00Z", "2026-05-01T00:00:00Z")
 	may := period(t, "2026-05-01T00:00:00Z", "2026-06-01T00:00:00Z")
@@ -248,7 +248,7 @@ func TestPeriodsEndingBy(t *testing.T) {
 }
 
 func TestPeriodsEndingByIsBoundedAndCanContinue(t *testing.T) {
-	c := cycle.Cycle{Interval: cycle.Day, Start: at(t, "1990-01-01T00:00:00Z")}
+	c := cycle.Cycle{Interval: calendar.Day, Start: at(t, "1990-01-01T00:00:00Z")}
 	until := at(t, "2030-01-01T00:00:00Z")
 	all := c.PeriodsEndingBy(until)
 	if len(all) != cycle.MaxPeriods {
@@ -278,13 +278,13 @@ func TestValidate(t *testing.T) {
 		c      cycle.Cycle
 		fields []string
 	}{
-		{"a calendar month is valid", cycle.Cycle{Interval: cycle.Month, Kind: cycle.Calendar}, nil},
-		{"an empty kind means calendar and is valid", cycle.Cycle{Interval: cycle.Year}, nil},
-		{"an anniversary week is valid", cycle.Cycle{Interval: cycle.Week, Kind: cycle.Anniversary}, nil},
+		{"a calendar month is valid", cycle.Cycle{Interval: calendar.Month, Kind: cycle.Calendar}, nil},
+		{"an empty kind means calendar and is valid", cycle.Cycle{Interval: calendar.Year}, nil},
+		{"an anniversary week is valid", cycle.Cycle{Interval: calendar.Week, Kind: cycle.Anniversary}, nil},
 		{"a missing interval is reported", cycle.Cycle{}, []string{"interval"}},
 		{"an unknown interval is reported", cycle.Cycle{Interval: "fortnight"}, []string{"interval"}},
 		{"an interval is case-sensitive", cycle.Cycle{Interval: "Month"}, []string{"interval"}},
-		{"an unknown kind is reported", cycle.Cycle{Interval: cycle.Day, Kind: "fiscal"}, []string{"billing_cycle"}},
+		{"an unknown kind is reported", cycle.Cycle{Interval: calendar.Day, Kind: "fiscal"}, []string{"billing_cycle"}},
 		{"both problems are reported together", cycle.Cycle{Interval: "hour", Kind: "fiscal"}, []string{"interval", "billing_cycle"}},
 	}
 	for _, tt := range tests {

@@ -63,30 +63,30 @@ func (c Cycle) baseGrid(loc *time.Location) grid {
 	switch c.Kind {
 	case "", Calendar:
 		switch c.Interval {
-		case Day:
+		case calendar.Day:
 			g.days = 1
-		case Week: // ISO week: back to Monday
+		case calendar.Week: // ISO week: back to Monday
 			g.days = 7
 			g.anchor = start.AddDays(-((int(at.In(loc).Weekday()) + 6) % 7))
-		case Month:
+		case calendar.Month:
 			g.months, g.anchor.Day = 1, 1
-		case Quarter:
+		case calendar.Quarter:
 			g.months, g.anchor.Day = 3, 1
 			g.anchor.Month = time.Month((int(start.Month)-1)/3*3 + 1)
-		case Year:
+		case calendar.Year:
 			g.months, g.anchor.Month, g.anchor.Day = 12, time.January, 1
 		}
 	case Anniversary:
 		switch c.Interval {
-		case Day:
+		case calendar.Day:
 			g.days = 1
-		case Week:
+		case calendar.Week:
 			g.days = 7
-		case Month:
+		case calendar.Month:
 			g.months = 1
-		case Quarter:
+		case calendar.Quarter:
 			g.months = 3
-		case Year:
+		case calendar.Year:
 			g.months = 12
 		}
 	}

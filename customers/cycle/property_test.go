@@ -23,7 +23,7 @@ var propertyZones = []string{
 }
 
 var (
-	allIntervals = []cycle.Interval{cycle.Day, cycle.Week, cycle.Month, cycle.Quarter, cycle.Year}
+	allIntervals = []calendar.Interval{calendar.Day, calendar.Week, calendar.Month, calendar.Quarter, calendar.Year}
 	allKinds     = []cycle.Kind{cycle.Calendar, cycle.Anniversary}
 )
 
@@ -65,7 +65,7 @@ func TestPeriodsTileTime(t *testing.T) {
 func checkTiling(t *testing.T, rng *rand.Rand, c cycle.Cycle, label string) {
 	t.Helper()
 	loc := c.Location
-	count := map[cycle.Interval]int{cycle.Day: 40, cycle.Week: 20, cycle.Month: 26, cycle.Quarter: 10, cycle.Year: 5}[c.Interval]
+	count := map[calendar.Interval]int{calendar.Day: 40, calendar.Week: 20, calendar.Month: 26, calendar.Quarter: 10, calendar.Year: 5}[c.Interval]
 	if _, ok := c.PeriodAt(c.Start.Add(-time.Nanosecond)); ok {
 		t.Errorf("%s: an instant before the start has a period", label)
 	}
@@ -115,7 +115,7 @@ func checkTiling(t *testing.T, rng *rand.Rand, c cycle.Cycle, label string) {
 				t.Errorf("%s: split of %v at %s = %v + %v, want %d days", label, p, cut, s.Used, s.Unused, days)
 			}
 		}
-		if c.Interval == cycle.Year {
+		if c.Interval == calendar.Year {
 			// DayPeriods of whole years is slow and adds nothing over quarters.
 		} else if n := len(calendar.DayPeriods(p, loc)); n != days {
 			t.Errorf("%s: %v has %d day periods, want %d", label, p, n, days)
@@ -146,17 +146,17 @@ func checkBoundaryDate(t *testing.T, c cycle.Cycle, b time.Time, label string) {
 	lastDay := time.Date(local.Year(), local.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	ok := true
 	switch {
-	case c.Interval == cycle.Day:
-	case c.Interval == cycle.Week && c.Kind == cycle.Calendar:
+	case c.Interval == calendar.Day:
+	case c.Interval == calendar.Week && c.Kind == cycle.Calendar:
 		ok = local.Weekday() == time.Monday
-	case c.Interval == cycle.Week:
+	case c.Interval == calendar.Week:
 		ok = local.Weekday() == anchor.Weekday()
 	case c.Kind == cycle.Calendar:
 		ok = local.Day() == 1 &&
-			(c.Interval != cycle.Quarter || (local.Month()-1)%3 == 0) &&
-			(c.Interval != cycle.Year || local.Month() == time.January)
+			(c.Interval != calendar.Quarter || (local.Month()-1)%3 == 0) &&
+			(c.Interval != calendar.Year || local.Month() == time.January)
 	default:
-		months := map[cycle.Interval]int{cycle.Month: 1, cycle.Quarter: 3, cycle.Year: 12}[c.Interval]
+		months := map[calendar.Interval]int{calendar.Month: 1, calendar.Quarter: 3, calendar.Year: 12}[c.Interval]
 		ok = local.Day() == min(anchor.Day(), lastDay) &&
 			(int(local.Month())-int(anchor.Month())+12)%months == 0
 	}

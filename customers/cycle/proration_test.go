@@ -58,32 +58,32 @@ func TestDayPeriods(t *testing.T) {
 func TestProrationOfTheFirstPeriod(t *testing.T) {
 	tests := []struct {
 		name     string
-		interval cycle.Interval
+		interval calendar.Interval
 		kind     cycle.Kind
 		zone     string
 		start    string
 		want     cycle.Proration
 	}{
 		{"a calendar month started March 12 at 09:30 is prorated 20/31",
-			cycle.Month, cycle.Calendar, "UTC", "2026-03-12T09:30:00Z", cycle.Proration{Days: 20, OfDays: 31}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-03-12T09:30:00Z", cycle.Proration{Days: 20, OfDays: 31}},
 		{"a subscription started on February 4 in a 29-day February is prorated 26/29",
-			cycle.Month, cycle.Calendar, "UTC", "2028-02-04T15:00:00Z", cycle.Proration{Days: 26, OfDays: 29}},
+			calendar.Month, cycle.Calendar, "UTC", "2028-02-04T15:00:00Z", cycle.Proration{Days: 26, OfDays: 29}},
 		{"a start on the last day of the month is one day",
-			cycle.Month, cycle.Calendar, "UTC", "2026-04-30T23:59:00Z", cycle.Proration{Days: 1, OfDays: 30}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-04-30T23:59:00Z", cycle.Proration{Days: 1, OfDays: 30}},
 		{"a start on a boundary is a full period",
-			cycle.Month, cycle.Calendar, "UTC", "2026-04-01T00:00:00Z", cycle.Proration{Days: 30, OfDays: 30}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-04-01T00:00:00Z", cycle.Proration{Days: 30, OfDays: 30}},
 		{"a New York start late on March 15 counts March 15, although it is March 16 in UTC",
-			cycle.Month, cycle.Calendar, "America/New_York", "2026-03-16T03:30:00Z", cycle.Proration{Days: 17, OfDays: 31}},
+			calendar.Month, cycle.Calendar, "America/New_York", "2026-03-16T03:30:00Z", cycle.Proration{Days: 17, OfDays: 31}},
 		{"a calendar week started on a Wednesday is prorated 5/7",
-			cycle.Week, cycle.Calendar, "UTC", "2026-03-11T10:00:00Z", cycle.Proration{Days: 5, OfDays: 7}},
+			calendar.Week, cycle.Calendar, "UTC", "2026-03-11T10:00:00Z", cycle.Proration{Days: 5, OfDays: 7}},
 		{"a calendar quarter started on May 20 is prorated 42/91",
-			cycle.Quarter, cycle.Calendar, "UTC", "2026-05-20T12:00:00Z", cycle.Proration{Days: 42, OfDays: 91}},
+			calendar.Quarter, cycle.Calendar, "UTC", "2026-05-20T12:00:00Z", cycle.Proration{Days: 42, OfDays: 91}},
 		{"a calendar year started on December 31 is prorated 1/365",
-			cycle.Year, cycle.Calendar, "UTC", "2026-12-31T12:00:00Z", cycle.Proration{Days: 1, OfDays: 365}},
+			calendar.Year, cycle.Calendar, "UTC", "2026-12-31T12:00:00Z", cycle.Proration{Days: 1, OfDays: 365}},
 		{"an anniversary month started mid-day is a full period",
-			cycle.Month, cycle.Anniversary, "UTC", "2026-01-31T15:00:00Z", cycle.Proration{Days: 28, OfDays: 28}},
+			calendar.Month, cycle.Anniversary, "UTC", "2026-01-31T15:00:00Z", cycle.Proration{Days: 28, OfDays: 28}},
 		{"a calendar day started mid-day is a full day",
-			cycle.Day, cycle.Calendar, "UTC", "2026-01-31T15:00:00Z", cycle.Proration{Days: 1, OfDays: 1}},
+			calendar.Day, cycle.Calendar, "UTC", "2026-01-31T15:00:00Z", cycle.Proration{Days: 1, OfDays: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -169,7 +169,7 @@ func TestSplitAtCancelAndChange(t *testing.T) {
 }
 
 func TestTheNewPlanChargesTheDayOfTheChange(t *testing.T) {
-	c := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-01-01T00:00:00Z")}
+	c := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-01-01T00:00:00Z")}
 	change := at(t, "2026-04-15T10:00:00Z")
 	rest := c.Next(domain.Period{End: change})
 	wantPeriod(t, "new plan's period", rest, period(t, "2026-04-15T10:00:00Z", "2026-05-01T00:00:00Z"))

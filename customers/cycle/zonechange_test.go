@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/customers/cycle"
 )
 
@@ -13,7 +14,7 @@ func TestZoneChanges(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		interval cycle.Interval
+		interval calendar.Interval
 		kind     cycle.Kind
 		zone     string
 		start    string
@@ -22,24 +23,24 @@ func TestZoneChanges(t *testing.T) {
 		want []string
 	}{
 		{"a UTC customer moved to Tokyo in November keeps November and ends December at Tokyo's Jan 1",
-			cycle.Month, cycle.Calendar, "UTC", "2026-10-01T00:00:00Z", []change{{"2026-11-05T12:00:00Z", "Asia/Tokyo"}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-10-01T00:00:00Z", []change{{"2026-11-05T12:00:00Z", "Asia/Tokyo"}},
 			[]string{"2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "2026-12-31T15:00:00Z", "2027-01-31T15:00:00Z"}},
 		{"a Tokyo customer moved to UTC runs its next period a few hours longer",
-			cycle.Month, cycle.Calendar, "Asia/Tokyo", "2026-09-30T15:00:00Z", []change{{"2026-10-10T00:00:00Z", "UTC"}},
+			calendar.Month, cycle.Calendar, "Asia/Tokyo", "2026-09-30T15:00:00Z", []change{{"2026-10-10T00:00:00Z", "UTC"}},
 			[]string{"2026-09-30T15:00:00Z", "2026-10-31T15:00:00Z", "2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z"}},
 		{"a change before the start applies to every period",
-			cycle.Month, cycle.Calendar, "UTC", "2026-10-01T00:00:00Z", []change{{"2026-09-01T00:00:00Z", "America/New_York"}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-10-01T00:00:00Z", []change{{"2026-09-01T00:00:00Z", "America/New_York"}},
 			[]string{"2026-10-01T00:00:00Z", "2026-10-01T04:00:00Z", "2026-11-01T04:00:00Z", "2026-12-01T05:00:00Z"}},
 		{"two changes in one period: the second wins from the next period on",
-			cycle.Month, cycle.Calendar, "UTC", "2026-10-01T00:00:00Z", []change{{"2026-10-05T00:00:00Z", "Asia/Tokyo"}, {"2026-10-06T00:00:00Z", "Europe/Berlin"}},
+			calendar.Month, cycle.Calendar, "UTC", "2026-10-01T00:00:00Z", []change{{"2026-10-05T00:00:00Z", "Asia/Tokyo"}, {"2026-10-06T00:00:00Z", "Europe/Berlin"}},
 			[]string{"2026-10-01T00:00:00Z", "2026-11-01T00:00:00Z", "2026-11-30T23:00:00Z", "2026-12-31T23:00:00Z"}},
 		{"a daily cycle moved 26 hours east collapses the boundary that would go back in time",
-			cycle.Day, cycle.Calendar, "Etc/GMT+12", "2026-10-01T12:00:00Z", []change{{"2026-10-01T13:00:00Z", "Pacific/Kiritimati"}},
+			calendar.Day, cycle.Calendar, "Etc/GMT+12", "2026-10-01T12:00:00Z", []change{{"2026-10-01T13:00:00Z", "Pacific/Kiritimati"}},
 			// Oct 2 00:00 at -12 is Oct 2 12:00Z; Oct 3 00:00 at +14 is Oct 2 10:00Z (before it, skipped);
 			// Oct 4 00:00 at +14 is Oct 3 10:00Z.
 			[]string{"2026-10-01T12:00:00Z", "2026-10-02T12:00:00Z", "2026-10-03T10:00:00Z", "2026-10-04T10:00:00Z"}},
 		{"an anniversary month moved from New York to Berlin keeps its anchor day",
-			cycle.Month, cycle.Anniversary, "America/New_York", "2026-01-15T05:00:00Z", []change{{"2026-02-01T00:00:00Z", "Europe/Berlin"}},
+			calendar.Month, cycle.Anniversary, "America/New_York", "2026-01-15T05:00:00Z", []change{{"2026-02-01T00:00:00Z", "Europe/Berlin"}},
 			[]string{"2026-01-15T05:00:00Z", "2026-02-15T05:00:00Z", "2026-03-14T23:00:00Z", "2026-04-14T22:00:00Z"}},
 	}
 	for _, tt := range tests {
@@ -72,7 +73,7 @@ func TestZoneChanges(t *testing.T) {
 
 func TestLocationAtFollowsThePeriodsEndBoundary(t *testing.T) {
 	tokyo := zone(t, "Asia/Tokyo")
-	c := cycle.Cycle{Interval: cycle.Month, Start: at(t, "2026-10-01T00:00:00Z"), Location: time.UTC,
+	c := cycle.Cycle{Interval: calendar.Month, Start: at(t, "2026-10-01T00:00:00Z"), Location: time.UTC,
 		ZoneChanges: []cycle.ZoneChange{{At: at(t, "2026-11-05T00:00:00Z"), Location: tokyo}}}
 	if got := c.LocationAt(at(t, "2026-11-20T00:00:00Z")); got != time.UTC {
 		t.Errorf("November (begun before the change) counts days in %v, want UTC", got)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -42,7 +43,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	ctx := context.Background()
 	clock := domain.NewFixedClock(now)
 	ms := meters.NewService(db, clock)
-	ps := plans.NewService(db, clock, ms)
+	ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db))
 	cs := customers.NewService(db, clock, ps)
 	inv := invoicing.NewService(db, clock, cs, ms, credits.NewService(db, clock), quiet)
 	t.Cleanup(inv.Close)
@@ -96,7 +97,7 @@ func (e *env) customer(external, currency, email string) subscriber {
 		e.t.Fatalf("create plan: %v", err)
 	}
 	start := now.AddDate(0, -6, 0)
-	sub, err := e.cs.CreateSubscription(e.ctx, e.tenantID, customers.CreateSubscriptionInput{Customer: external, Plan: key, StartAt: &start})
+	sub, err := e.inv.Subscribe(e.ctx, e.tenantID, customers.CreateSubscriptionInput{Customer: external, Plan: key, StartAt: &start})
 	if err != nil {
 		e.t.Fatalf("create subscription: %v", err)
 	}

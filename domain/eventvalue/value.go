@@ -1,4 +1,4 @@
-package meters
+package eventvalue
 
 import (
 	"bytes"
@@ -120,7 +120,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case KindNumber:
 		return []byte(plainNumber(v.text)), nil
 	}
-	return nil, fmt.Errorf("meters: the zero Value has no JSON form")
+	return nil, fmt.Errorf("eventvalue: the zero Value has no JSON form")
 }
 
 // UnmarshalJSON reads a string, number or boolean.
@@ -221,4 +221,11 @@ func plainNumber(c string) string {
 		return sign + "0." + strings.Repeat("0", int(-exp)-len(digits)) + digits
 	}
 	return sign + c
+}
+
+func truncate(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }

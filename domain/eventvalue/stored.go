@@ -1,4 +1,4 @@
-package meters
+package eventvalue
 
 import (
 	"bytes"
@@ -38,9 +38,7 @@ func EncodeFilters(f Filters) string {
 
 // DecodeFilters reads filters stored by EncodeFilters, or in the legacy form
 // (see above). Unreadable text reads as no filters.
-func DecodeFilters(s string) Filters { return decodeFilters(s) }
-
-func decodeFilters(s string) Filters {
+func DecodeFilters(s string) Filters {
 	b := bytes.TrimSpace([]byte(s))
 	f := Filters{}
 	if len(b) > 0 && b[0] == '[' {
@@ -70,7 +68,7 @@ func decodeFilters(s string) Filters {
 	return f
 }
 
-// filtersKey is the canonical text of a filter set, naming its rollup
-// series: equal filter sets (same properties, equal values in any order or
+// Key is the canonical text of a filter set, naming its rollup series:
+// equal filter sets (same properties, equal values in any order or
 // repeated) share one key.
-func filtersKey(f Filters) string { return EncodeFilters(f.canonical()) }
+func (f Filters) Key() string { return EncodeFilters(f.canonical()) }

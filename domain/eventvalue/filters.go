@@ -1,4 +1,4 @@
-package meters
+package eventvalue
 
 import (
 	"bytes"
@@ -76,6 +76,13 @@ func (f Filters) Keys() []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// Properties is what a filter reads from an event: the value at a property
+// path, false when the event has none (or holds null, an object or an array
+// there). meters.Properties is one.
+type Properties interface {
+	Value(path string) (Value, bool)
 }
 
 // Match reports whether properties pass every filter.
