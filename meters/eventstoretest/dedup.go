@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tallyhq/tally/domain/eventvalue"
 	"github.com/tallyhq/tally/meters"
 	"gorm.io/gorm"
 )
@@ -149,7 +150,7 @@ func testExactlyOnce(t *testing.T, h *harness) {
 		}
 		for _, e := range stored {
 			v, _ := e.Properties.Value("writer")
-			if want := meters.MustNumber(fmt.Sprint(winner[e.ID])); v != want {
+			if want := eventvalue.MustNumber(fmt.Sprint(winner[e.ID])); v != want {
 				t.Errorf("%s holds writer %s's payload, but writer %d was told it won", e.ID, v, winner[e.ID])
 			}
 		}
