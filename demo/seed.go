@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
@@ -63,7 +63,7 @@ func (r Result) Customer(externalID string) (Customer, bool) {
 // services, with clock's now (nil = svc.Clock) as the present: the
 // subscriptions start on the first of the previous month and the usage runs
 // up to now. svc's services must use the same clock.
-func Seed(ctx context.Context, svc *api.Services, clock domain.Clock) (Result, error) {
+func Seed(ctx context.Context, svc *app.Services, clock domain.Clock) (Result, error) {
 	d, err := Load()
 	if err != nil {
 		return Result{}, err
@@ -72,7 +72,7 @@ func Seed(ctx context.Context, svc *api.Services, clock domain.Clock) (Result, e
 }
 
 // SeedData is Seed with other data.
-func SeedData(ctx context.Context, svc *api.Services, clock domain.Clock, d Data) (Result, error) {
+func SeedData(ctx context.Context, svc *app.Services, clock domain.Clock, d Data) (Result, error) {
 	if clock == nil {
 		clock = svc.Clock
 	}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/demo"
 	"github.com/tallyhq/tally/domain"
@@ -27,14 +27,14 @@ import (
 var now = time.Date(2026, 3, 17, 15, 4, 5, 123456789, time.UTC)
 
 // services wires the domain services the seed uses, as app.Open does.
-func services(db *store.DB, clock domain.Clock) *api.Services {
+func services(db *store.DB, clock domain.Clock) *app.Services {
 	ms := meters.NewService(db, clock)
 	ps := plans.NewService(db, clock, ms)
-	return &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
+	return &app.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
 		Customers: customers.NewService(db, clock, ps)}
 }
 
-func seed(t *testing.T, db *store.DB, at time.Time) (*api.Services, demo.Result) {
+func seed(t *testing.T, db *store.DB, at time.Time) (*app.Services, demo.Result) {
 	t.Helper()
 	clock := domain.NewFixedClock(at)
 	svc := services(db, clock)
