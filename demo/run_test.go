@@ -45,8 +45,8 @@ func TestRunServesTheWelcomeCommands(t *testing.T) {
 			t.Errorf("the welcome text lacks %q:\n%s", want, text)
 		}
 	}
-	if len(w.Commands) < 4 || len(w.Commands) > 6 {
-		t.Errorf("%d commands, want 4-6", len(w.Commands))
+	if len(w.Commands) < 8 || len(w.Commands) > 10 {
+		t.Errorf("%d commands, want 8-10", len(w.Commands))
 	}
 
 	resp, err := http.Get(w.URL + "/healthz")
