@@ -171,6 +171,10 @@ func TestSeedCreatesTheDemoTenant(t *testing.T) {
 			}
 		}
 
+		checkInvoices(t, a, res)
+		checkProposed(t, a, res)
+		checkCustomersSpanZonesAndCurrencies(t, res)
+
 		if res.Events < 10000 || res.Events > 60000 {
 			t.Errorf("%d events, want between 10k and 60k", res.Events)
 		}
