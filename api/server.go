@@ -37,7 +37,8 @@ type Config struct {
 	TrustedProxies []string
 }
 
-// Services are the domain packages the API calls.
+// Services are the domain packages the API calls. The composition root
+// (app.Services.API) fills them; api itself depends on no bundle above it.
 type Services struct {
 	DB        *store.DB
 	Clock     domain.Clock

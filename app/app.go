@@ -29,7 +29,7 @@ import (
 type App struct {
 	Config   Config
 	DB       *store.DB
-	Services *api.Services
+	Services *Services
 	API      *api.Server
 	Log      *slog.Logger
 }
@@ -68,13 +68,13 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	ps := plans.NewService(db, clock, CatalogMeters(ms), ms, customers.NewPlanUsage(db))
 	cs := customers.NewService(db, clock, ps)
 	cr := credits.NewService(db, clock)
-	svc := &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
+	svc := &Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
 		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log),
 		Idempotency: idempotency.NewService(db, clock)}
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
-	server := api.New(svc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
+	server := api.New(svc.API(), api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
 }
 

@@ -19,12 +19,16 @@ var dataJSON []byte
 
 // Data is the parsed demo data.
 type Data struct {
-	Name          string             `json:"name"`
-	About         string             `json:"about"`
-	Meters        []MeterSpec        `json:"meters"`
-	Plans         []PlanSpec         `json:"plans"`
+	Name   string      `json:"name"`
+	About  string      `json:"about"`
+	Meters []MeterSpec `json:"meters"`
+	Plans  []PlanSpec  `json:"plans"`
+	// LocalPlans are demo-only plans in other currencies than the shared
+	// scenarios' USD (the scenarios' Plans are kept equal to those files).
+	LocalPlans    []PlanSpec         `json:"local_plans"`
 	Customers     []CustomerSpec     `json:"customers"`
 	Subscriptions []SubscriptionSpec `json:"subscriptions"`
+	CreditGrants  []CreditGrantSpec  `json:"credit_grants"`
 	Usage         []UsageSpec        `json:"usage"`
 }
 
@@ -88,14 +92,26 @@ type CustomerSpec struct {
 
 // SubscriptionSpec is a POST /v1/subscriptions body with the scenario's
 // "ref". Without start_at the subscription starts at 00:00 on the first day
-// of the previous calendar month, in the customer's time zone.
+// of the previous calendar month, in the customer's time zone; with the
+// demo-only period_age_days (an anniversary cycle only) it starts so that
+// its current period began at least that many days before now (see
+// AnniversaryStart).
 type SubscriptionSpec struct {
-	Ref          string     `json:"ref"`
-	Customer     string     `json:"customer"`
-	Plan         string     `json:"plan"`
-	StartAt      *time.Time `json:"start_at"`
-	BillingCycle string     `json:"billing_cycle"`
-	TrialDays    int        `json:"trial_days"`
+	Ref           string     `json:"ref"`
+	Customer      string     `json:"customer"`
+	Plan          string     `json:"plan"`
+	StartAt       *time.Time `json:"start_at"`
+	BillingCycle  string     `json:"billing_cycle"`
+	TrialDays     int        `json:"trial_days"`
+	PeriodAgeDays int        `json:"period_age_days"`
+}
+
+// CreditGrantSpec is a free POST /v1/customers/{id}/credit_grants body (in
+// the customer's currency) for the customer with the external id.
+type CreditGrantSpec struct {
+	Customer string           `json:"customer"`
+	Name     string           `json:"name"`
+	Amount   *decimal.Decimal `json:"amount"`
 }
 
 // UsageSpec describes one customer's generated traffic: PerDay events a day
@@ -137,6 +153,16 @@ func Parse(b []byte) (Data, error) {
 	custs := map[string]bool{}
 	for _, c := range d.Customers {
 		custs[c.ExternalID] = true
+	}
+	for i, s := range d.Subscriptions {
+		if s.PeriodAgeDays < 0 || s.PeriodAgeDays > 25 || (s.PeriodAgeDays > 0 && (s.BillingCycle != "anniversary" || s.StartAt != nil)) {
+			return Data{}, fmt.Errorf("demo data: subscriptions[%d]: period_age_days (0-25) needs an anniversary cycle and no start_at", i)
+		}
+	}
+	for i, g := range d.CreditGrants {
+		if !custs[g.Customer] {
+			return Data{}, fmt.Errorf("demo data: credit_grants[%d]: unknown customer %q", i, g.Customer)
+		}
 	}
 	profiled := map[string]bool{}
 	for i, u := range d.Usage {

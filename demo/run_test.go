@@ -3,10 +3,12 @@ package demo_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,13 +42,14 @@ func TestRunServesTheWelcomeCommands(t *testing.T) {
 		t.Fatal("demo not ready after 60s")
 	}
 	text := out.String()
-	for _, want := range []string{w.URL, w.Seeded.AdminKey, w.Seeded.IngestKey, "/proposed_invoice", "/usage?meter="} {
+	for _, want := range []string{w.URL, w.Seeded.AdminKey, w.Seeded.IngestKey, "/proposed_invoice", "/usage?meter=", "/v1/invoices -H",
+		"/v1/invoices/" + w.Seeded.Finalized + " ", "INV-000001", "Europe/Berlin", "Asia/Tokyo", " EUR ", " JPY "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the welcome text lacks %q:\n%s", want, text)
 		}
 	}
-	if len(w.Commands) < 4 || len(w.Commands) > 6 {
-		t.Errorf("%d commands, want 4-6", len(w.Commands))
+	if len(w.Commands) < 8 || len(w.Commands) > 10 {
+		t.Errorf("%d commands, want 8-10", len(w.Commands))
 	}
 
 	resp, err := http.Get(w.URL + "/healthz")
@@ -57,6 +60,7 @@ func TestRunServesTheWelcomeCommands(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("/healthz: %d", resp.StatusCode)
 	}
+	replies := map[string][]byte{}
 	for _, c := range w.Commands {
 		if !strings.Contains(text, c.Curl(w.URL)) {
 			t.Errorf("the welcome text lacks %s", c.Curl(w.URL))
@@ -79,8 +83,16 @@ func TestRunServesTheWelcomeCommands(t *testing.T) {
 		}
 		b, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
-		if resp.StatusCode/100 != 2 {
+		if resp.StatusCode/100 != 2 || (c.Method == "GET" && resp.StatusCode != 200) {
 			t.Errorf("%s %s: %d %s", c.Method, c.Path, resp.StatusCode, b)
+		}
+		replies[c.Path] = b
+	}
+	checkInvoiceReplies(t, w, replies)
+	for _, want := range []string{"tally invoice list --tenant " + w.Seeded.TenantID, "tally invoice show " + w.Seeded.Finalized} {
+		line := "TALLY_DATABASE_URL=sqlite://" + w.DBPath + " " + want
+		if !slices.Contains(w.Shell, line) || !strings.Contains(text, line) {
+			t.Errorf("the welcome text lacks %q (shell lines %q)", line, w.Shell)
 		}
 	}
 
@@ -95,6 +107,49 @@ func TestRunServesTheWelcomeCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Dir(w.DBPath)); !os.IsNotExist(err) {
 		t.Errorf("the temporary database %s is still there (%v)", w.DBPath, err)
+	}
+}
+
+// checkInvoiceReplies reads the replies of the printed invoice commands:
+// the list holds the seeded drafts and INV-000001, the finalized invoice
+// has its number and lines, and the proposed invoice has a total.
+func checkInvoiceReplies(t *testing.T, w demo.Welcome, replies map[string][]byte) {
+	t.Helper()
+	var list struct {
+		Data []struct {
+			ID     string  `json:"id"`
+			Number *string `json:"number"`
+			Status string  `json:"status"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(replies["/v1/invoices"], &list); err != nil {
+		t.Fatalf("GET /v1/invoices: %v", err)
+	}
+	statuses := map[string]int{}
+	for _, inv := range list.Data {
+		statuses[inv.Status]++
+		if inv.Status == "finalized" && (inv.Number == nil || *inv.Number != "INV-000001" || inv.ID != w.Seeded.Finalized) {
+			t.Errorf("finalized invoice %+v, want %s numbered INV-000001", inv, w.Seeded.Finalized)
+		}
+	}
+	if len(list.Data) != len(w.Seeded.Invoices) || statuses["finalized"] != 1 || statuses["draft"] != len(list.Data)-1 {
+		t.Errorf("GET /v1/invoices lists %d invoices by status %v, want the %d seeded, one finalized", len(list.Data), statuses, len(w.Seeded.Invoices))
+	}
+	var one struct {
+		Number string            `json:"number"`
+		Lines  []json.RawMessage `json:"lines"`
+		Total  string            `json:"total"`
+	}
+	if err := json.Unmarshal(replies["/v1/invoices/"+w.Seeded.Finalized], &one); err != nil || one.Number != "INV-000001" || len(one.Lines) == 0 {
+		t.Errorf("GET /v1/invoices/%s: %+v, %v", w.Seeded.Finalized, one, err)
+	}
+	c, _ := w.Seeded.Customer(w.Seeded.Featured)
+	var proposed struct {
+		Total string `json:"total"`
+	}
+	if err := json.Unmarshal(replies["/v1/subscriptions/"+c.SubscriptionID+"/proposed_invoice"], &proposed); err != nil ||
+		proposed.Total == "" || strings.Trim(proposed.Total, "0.") == "" {
+		t.Errorf("the proposed invoice of %s: total %q, %v", c.ExternalID, proposed.Total, err)
 	}
 }
 

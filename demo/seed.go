@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/app"
+	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
@@ -17,53 +18,14 @@ import (
 // TenantName is the name of the seeded tenant.
 const TenantName = "Tally demo"
 
-// Result is what Seed created. The keys are the only copies of their
-// secrets.
-type Result struct {
-	TenantID  string
-	AdminKey  string
-	IngestKey string
-	Meters    []string // keys
-	Plans     []string // keys
-	Customers []Customer
-	// Events is how many events were stored, UsageFrom the earliest start of
-	// their window and Now the instant seeding used as now.
-	Events    int
-	UsageFrom time.Time
-	Now       time.Time
-	// Digest fingerprints the generated events (ids, timestamps and
-	// properties): equal for the same data and the same now.
-	Digest string
-}
-
-// Customer is one seeded customer with its subscription.
-type Customer struct {
-	ID             string
-	ExternalID     string
-	Name           string
-	Timezone       string
-	Plan           string // plan key, "" without a subscription
-	SubscriptionID string
-	Ref            string // the subscription's ref in the data
-	StartAt        time.Time
-	Events         int
-}
-
-// Customer returns the seeded customer with the external id, if any.
-func (r Result) Customer(externalID string) (Customer, bool) {
-	for _, c := range r.Customers {
-		if c.ExternalID == externalID {
-			return c, true
-		}
-	}
-	return Customer{}, false
-}
-
 // Seed creates the demo tenant from the embedded data through the domain
 // services, with clock's now (nil = svc.Clock) as the present: the
-// subscriptions start on the first of the previous month and the usage runs
-// up to now. svc's services must use the same clock.
-func Seed(ctx context.Context, svc *api.Services, clock domain.Clock) (Result, error) {
+// subscriptions start on the first of the previous month (or, for an
+// anniversary one, so that its current period is some days old), the
+// usage runs from each subscription's start up to now, and an invoice run
+// drafts every period that has ended, one of which is finalized. svc's
+// services must use the same clock.
+func Seed(ctx context.Context, svc *app.Services, clock domain.Clock) (Result, error) {
 	d, err := Load()
 	if err != nil {
 		return Result{}, err
@@ -72,7 +34,7 @@ func Seed(ctx context.Context, svc *api.Services, clock domain.Clock) (Result, e
 }
 
 // SeedData is Seed with other data.
-func SeedData(ctx context.Context, svc *api.Services, clock domain.Clock, d Data) (Result, error) {
+func SeedData(ctx context.Context, svc *app.Services, clock domain.Clock, d Data) (Result, error) {
 	if clock == nil {
 		clock = svc.Clock
 	}
@@ -99,49 +61,96 @@ func SeedData(ctx context.Context, svc *api.Services, clock domain.Clock, d Data
 		}
 		res.Meters = append(res.Meters, m.Key)
 	}
-	for _, p := range d.Plans {
+	for _, p := range append(append([]PlanSpec(nil), d.Plans...), d.LocalPlans...) {
 		if _, err := svc.Plans.Create(ctx, t.ID, planInput(p)); err != nil {
 			return res, fmt.Errorf("demo plan %s: %w", p.Key, err)
 		}
 		res.Plans = append(res.Plans, p.Key)
 	}
+	locs, index, err := seedCustomers(ctx, svc, t.ID, d, now, &res)
+	if err != nil {
+		return res, err
+	}
+	for _, g := range d.CreditGrants {
+		c := res.Customers[index[g.Customer]]
+		if _, err := svc.Credits.Create(ctx, t.ID, c.ID, domain.Currency(c.Currency), credits.CreateInput{Name: g.Name, Amount: g.Amount}); err != nil {
+			return res, fmt.Errorf("demo credit grant of %s: %w", g.Customer, err)
+		}
+		res.Grants++
+	}
+	if err := seedUsage(ctx, svc.Meters, t.ID, d, locs, index, now, &res); err != nil {
+		return res, err
+	}
+	if err := seedInvoices(ctx, svc, locs, now, &res); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// seedCustomers creates the customers and their subscriptions, and picks
+// the featured customer.
+func seedCustomers(ctx context.Context, svc *app.Services, tenantID string, d Data, now time.Time, res *Result) (map[string]*time.Location, map[string]int, error) {
 	locs := map[string]*time.Location{}
 	index := map[string]int{}
 	for _, c := range d.Customers {
-		cu, err := svc.Customers.Create(ctx, t.ID, customers.CreateInput{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email,
+		cu, err := svc.Customers.Create(ctx, tenantID, customers.CreateInput{ExternalID: c.ExternalID, Name: c.Name, Email: c.Email,
 			Currency: c.Currency, Timezone: c.Timezone})
 		if err != nil {
-			return res, fmt.Errorf("demo customer %s: %w", c.ExternalID, err)
+			return nil, nil, fmt.Errorf("demo customer %s: %w", c.ExternalID, err)
 		}
 		locs[cu.ExternalID] = cu.Location()
 		index[cu.ExternalID] = len(res.Customers)
-		res.Customers = append(res.Customers, Customer{ID: cu.ID, ExternalID: cu.ExternalID, Name: cu.Name, Timezone: cu.Timezone})
+		res.Customers = append(res.Customers, Customer{ID: cu.ID, ExternalID: cu.ExternalID, Name: cu.Name, Timezone: cu.Timezone,
+			Currency: string(cu.Currency), Unit: nounEvent})
 	}
+	aged := ""
 	for _, s := range d.Subscriptions {
 		i, ok := index[s.Customer]
 		if !ok {
-			return res, fmt.Errorf("demo subscription %s: unknown customer %q", s.Ref, s.Customer)
+			return nil, nil, fmt.Errorf("demo subscription %s: unknown customer %q", s.Ref, s.Customer)
 		}
-		start := StartOfPreviousMonth(now, locs[s.Customer])
-		if s.StartAt != nil {
+		var start time.Time
+		switch {
+		case s.StartAt != nil:
 			start = s.StartAt.UTC()
+		case s.PeriodAgeDays > 0:
+			start = AnniversaryStart(now, locs[s.Customer], s.PeriodAgeDays)
+		default:
+			start = StartOfPreviousMonth(now, locs[s.Customer])
 		}
-		sub, err := svc.Invoicing.Subscribe(ctx, t.ID, customers.CreateSubscriptionInput{Customer: s.Customer, Plan: s.Plan,
+		sub, err := svc.Invoicing.Subscribe(ctx, tenantID, customers.CreateSubscriptionInput{Customer: s.Customer, Plan: s.Plan,
 			StartAt: &start, BillingCycle: s.BillingCycle, TrialDays: s.TrialDays})
 		if err != nil {
-			return res, fmt.Errorf("demo subscription %s: %w", s.Ref, err)
+			return nil, nil, fmt.Errorf("demo subscription %s: %w", s.Ref, err)
 		}
 		c := &res.Customers[i]
 		if c.SubscriptionID == "" { // the first one is the customer's featured subscription
-			c.Plan, c.SubscriptionID, c.Ref, c.StartAt = sub.PlanKey, sub.ID, s.Ref, sub.StartAt
+			c.Plan, c.BillingCycle, c.SubscriptionID, c.Ref, c.StartAt = sub.PlanKey, string(sub.BillingCycle), sub.ID, s.Ref, sub.StartAt
+			if s.PeriodAgeDays > 0 && aged == "" {
+				aged = s.Customer
+			}
 		}
 	}
+	res.Featured = aged
+	for _, u := range d.Usage {
+		if res.Featured == "" && res.Customers[index[u.Customer]].SubscriptionID != "" {
+			res.Featured = u.Customer
+		}
+	}
+	return locs, index, nil
+}
 
+// seedUsage generates and stores each usage profile's events from its
+// customer's subscription start (or Window before now without one) up to
+// now.
+func seedUsage(ctx context.Context, ms *meters.Service, tenantID string, d Data, locs map[string]*time.Location, index map[string]int,
+	now time.Time, res *Result) error {
 	var dig digest
 	for _, u := range d.Usage {
 		c := &res.Customers[index[u.Customer]]
+		c.Unit = unitOf(d, u)
 		from := now.Add(-Window)
-		if !c.StartAt.IsZero() && c.StartAt.After(from) {
+		if !c.StartAt.IsZero() {
 			from = c.StartAt
 		}
 		if res.UsageFrom.IsZero() || from.Before(res.UsageFrom) {
@@ -149,18 +158,29 @@ func SeedData(ctx context.Context, svc *api.Services, clock domain.Clock, d Data
 		}
 		evs, err := GenerateUsage(u, locs[u.Customer], from, now)
 		if err != nil {
-			return res, err
+			return err
 		}
 		dig.add(evs)
-		n, err := ingest(ctx, svc.Meters, t.ID, evs)
+		n, err := ingest(ctx, ms, tenantID, evs)
 		res.Events += n
 		c.Events += n
 		if err != nil {
-			return res, fmt.Errorf("demo usage of %s: %w", u.Customer, err)
+			return fmt.Errorf("demo usage of %s: %w", u.Customer, err)
 		}
 	}
 	res.Digest = dig.String()
-	return res, nil
+	return nil
+}
+
+// unitOf names what one event of the profile counts: the unit of a meter
+// counting its events, else "event".
+func unitOf(d Data, u UsageSpec) Noun {
+	for _, m := range d.Meters {
+		if m.EventName == u.EventName && m.Aggregation.Type == string(meters.Count) && m.Unit != "" && len(m.Filters) == 0 {
+			return NounFromPlural(m.Unit)
+		}
+	}
+	return nounEvent
 }
 
 // ingest stores events in batches of meters.MaxBatch; any rejected or
@@ -183,16 +203,6 @@ func ingest(ctx context.Context, ms *meters.Service, tenantID string, evs []mete
 		}
 	}
 	return stored, nil
-}
-
-// StartOfPreviousMonth is 00:00 on the first day of the calendar month
-// before the one holding now, in loc (nil = UTC), as a UTC instant.
-func StartOfPreviousMonth(now time.Time, loc *time.Location) time.Time {
-	if loc == nil {
-		loc = time.UTC
-	}
-	l := now.In(loc)
-	return time.Date(l.Year(), l.Month()-1, 1, 0, 0, 0, 0, loc).UTC()
 }
 
 func planInput(p PlanSpec) plans.CreateInput {

@@ -3,7 +3,6 @@ package demo_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,13 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tallyhq/tally/api"
 	"github.com/tallyhq/tally/app"
-	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/demo"
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/spec"
@@ -26,36 +22,54 @@ import (
 	"github.com/tallyhq/tally/tenants"
 )
 
-// now is mid-March 2026, a Tuesday afternoon: the subscriptions start on
-// February 1 and the usage reaches back to February 15.
+// now is mid-March 2026, a Tuesday afternoon: the calendar subscriptions
+// start on February 1 in their customers' zones, acme's anniversary one on
+// February 2 (its current period began on March 2, 15 days before), and
+// the usage runs from those starts.
 var now = time.Date(2026, 3, 17, 15, 4, 5, 123456789, time.UTC)
 
-// services wires the domain services the seed uses, as app.Open does.
-func services(db *store.DB, clock domain.Clock) *api.Services {
-	ms := meters.NewService(db, clock)
-	ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db))
-	cs := customers.NewService(db, clock, ps)
-	cr := credits.NewService(db, clock)
-	inv := invoicing.NewService(db, clock, cs, ms, cr, slog.New(slog.DiscardHandler))
-	return &api.Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Credits: cr, Invoicing: inv}
+// openApp wires Tally on a fresh database of the dialect with the clock,
+// as tally demo does (app.Open), without serving it.
+func openApp(t *testing.T, d store.Dialect, clock domain.Clock) *app.App {
+	t.Helper()
+	a, err := app.Open(context.Background(), app.Config{DatabaseURL: storetest.URL(t, d), LogLevel: "error"}, clock, app.NewLogger("error"))
+	if err != nil {
+		t.Fatalf("open tally on %s: %v", d, err)
+	}
+	t.Cleanup(func() { _ = a.Close() })
+	return a
 }
 
-func seed(t *testing.T, db *store.DB, at time.Time) (*api.Services, demo.Result) {
+// seed seeds the demo tenant on a fresh database of the dialect at the
+// instant.
+func seed(t *testing.T, d store.Dialect, at time.Time) (*app.App, demo.Result) {
 	t.Helper()
 	clock := domain.NewFixedClock(at)
-	svc := services(db, clock)
-	res, err := demo.Seed(context.Background(), svc, clock)
+	a := openApp(t, d, clock)
+	res, err := demo.Seed(context.Background(), a.Services, clock)
 	if err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	return svc, res
+	return a, res
+}
+
+// eachStore runs fn on SQLite and on PostgreSQL.
+func eachStore(t *testing.T, fn func(t *testing.T, d store.Dialect)) {
+	for _, d := range []store.Dialect{store.SQLite, store.Postgres} {
+		t.Run(string(d), func(t *testing.T) {
+			if d == store.Postgres {
+				storetest.RequirePostgres(t)
+			}
+			fn(t, d)
+		})
+	}
 }
 
 func TestSeedCreatesTheDemoTenant(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	eachStore(t, func(t *testing.T, d store.Dialect) {
 		ctx := context.Background()
-		svc, res := seed(t, db, now)
+		a, res := seed(t, d, now)
+		svc, db := a.Services, a.DB
 		all := domain.Page{Limit: domain.MaxPageLimit}
 
 		if _, err := svc.Tenants.Authenticate(ctx, res.AdminKey); err != nil {
@@ -86,13 +100,14 @@ func TestSeedCreatesTheDemoTenant(t *testing.T) {
 		for _, p := range pl.Data {
 			byKey[p.Key] = p
 		}
-		for _, k := range []string{"o1", "solo", "basic", "standard", "byok", "byok_pro", "per_model"} {
-			if _, ok := byKey[k]; !ok {
-				t.Errorf("plan %s missing", k)
+		for k, cur := range map[string]string{"o1": "USD", "solo": "USD", "basic": "USD", "standard": "USD", "byok": "USD", "byok_pro": "USD",
+			"per_model": "USD", "byok_pro_eur": "EUR", "standard_jpy": "JPY"} {
+			if p, ok := byKey[k]; !ok || string(p.Currency) != cur {
+				t.Errorf("plan %s: %+v, want one in %s", k, p, cur)
 			}
 		}
-		if len(byKey) != 7 {
-			t.Errorf("%d plans, want 7", len(byKey))
+		if len(byKey) != 9 {
+			t.Errorf("%d plans, want 9", len(byKey))
 		}
 		if pro := byKey["byok_pro"]; len(pro.Prices) != 2 {
 			t.Errorf("byok_pro has %d prices, want base and exec", len(pro.Prices))
@@ -105,23 +120,34 @@ func TestSeedCreatesTheDemoTenant(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(cl.Data) != 6 {
-			t.Fatalf("%d customers, want 6", len(cl.Data))
+		if len(cl.Data) != 8 {
+			t.Fatalf("%d customers, want 8", len(cl.Data))
 		}
 		zones := map[string]string{}
 		for _, c := range cl.Data {
-			zones[c.ExternalID] = c.Timezone
+			zones[c.ExternalID] = c.Timezone + " " + string(c.Currency)
 		}
-		if zones["pied_piper"] != "America/New_York" {
-			t.Errorf("pied_piper's time zone is %q", zones["pied_piper"])
+		for ext, want := range map[string]string{"acme": "UTC USD", "initech": "Europe/Berlin USD", "hooli": "America/Los_Angeles USD",
+			"pied_piper": "America/New_York USD", "zahnrad": "Europe/Berlin EUR", "kaiju": "Asia/Tokyo JPY"} {
+			if zones[ext] != want {
+				t.Errorf("%s's time zone and currency are %q, want %q", ext, zones[ext], want)
+			}
 		}
 
 		sl, err := svc.Customers.ListSubscriptions(ctx, res.TenantID, customers.SubscriptionQuery{}, all)
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantPlan := map[string]string{"acme": "o1", "initech": "solo", "umbrella": "standard", "hooli": "byok", "pied_piper": "byok_pro", "bot_co": "per_model"}
-		wantStart := map[string]time.Time{"pied_piper": time.Date(2026, 2, 1, 5, 0, 0, 0, time.UTC)} // 00:00 in New York
+		wantPlan := map[string]string{"acme": "o1", "initech": "solo", "umbrella": "standard", "hooli": "byok", "pied_piper": "byok_pro",
+			"bot_co": "per_model", "zahnrad": "byok_pro_eur", "kaiju": "standard_jpy"}
+		wantStart := map[string]time.Time{ // 00:00 on February 1 in the customer's zone, or acme's anniversary
+			"acme":       time.Date(2026, 2, 2, 0, 0, 0, 0, time.UTC),
+			"initech":    time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC),
+			"hooli":      time.Date(2026, 2, 1, 8, 0, 0, 0, time.UTC),
+			"pied_piper": time.Date(2026, 2, 1, 5, 0, 0, 0, time.UTC),
+			"zahnrad":    time.Date(2026, 1, 31, 23, 0, 0, 0, time.UTC),
+			"kaiju":      time.Date(2026, 1, 31, 15, 0, 0, 0, time.UTC),
+		}
 		if len(sl.Data) != len(wantPlan) {
 			t.Fatalf("%d subscriptions, want %d", len(sl.Data), len(wantPlan))
 		}
@@ -144,6 +170,10 @@ func TestSeedCreatesTheDemoTenant(t *testing.T) {
 				t.Errorf("result for %s: %+v", s.CustomerExternalID, c)
 			}
 		}
+
+		checkInvoices(t, a, res)
+		checkProposed(t, a, res)
+		checkCustomersSpanZonesAndCurrencies(t, res)
 
 		if res.Events < 10000 || res.Events > 60000 {
 			t.Errorf("%d events, want between 10k and 60k", res.Events)
@@ -172,13 +202,18 @@ func TestSeedCreatesTheDemoTenant(t *testing.T) {
 		if ts := newest.Data[0].Timestamp; ts.After(now) {
 			t.Errorf("an event lies in the future: %s", ts)
 		}
-		before := now.Add(-demo.Window)
-		older, err := svc.Meters.ListEvents(ctx, res.TenantID, meters.EventQuery{To: &before}, domain.Page{Limit: 1})
-		if err != nil {
-			t.Fatal(err)
+		for _, c := range res.Customers {
+			before := c.StartAt
+			older, err := svc.Meters.ListEvents(ctx, res.TenantID, meters.EventQuery{Customer: c.ExternalID, To: &before}, domain.Page{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(older.Data) != 0 {
+				t.Errorf("an event of %s is older than its subscription (%s): %s", c.ExternalID, c.StartAt, older.Data[0].Timestamp)
+			}
 		}
-		if len(older.Data) != 0 {
-			t.Errorf("an event is older than the window: %s", older.Data[0].Timestamp)
+		if want := wantStart["kaiju"]; !res.UsageFrom.Equal(want) {
+			t.Errorf("the usage starts at %s, want %s (Tokyo's February 1)", res.UsageFrom, want)
 		}
 		// The o1 meters see only o1 tokens: acme also sends some gpt-4o ones.
 		acme, _ := res.Customer("acme")
@@ -200,8 +235,9 @@ func TestSeedCreatesTheDemoTenant(t *testing.T) {
 }
 
 func TestSeedIsDeterministicForAFixedClock(t *testing.T) {
-	svcA, a := seed(t, storetest.Open(t, store.SQLite), now)
-	svcB, b := seed(t, storetest.Open(t, store.SQLite), now)
+	appA, a := seed(t, store.SQLite, now)
+	appB, b := seed(t, store.SQLite, now)
+	svcA, svcB := appA.Services, appB.Services
 	if a.Digest != b.Digest || a.Events != b.Events || !a.UsageFrom.Equal(b.UsageFrom) {
 		t.Errorf("two seeds at the same now differ: %s/%d/%s vs %s/%d/%s", a.Digest, a.Events, a.UsageFrom, b.Digest, b.Events, b.UsageFrom)
 	}
@@ -235,7 +271,8 @@ func TestSeedIsDeterministicForAFixedClock(t *testing.T) {
 			botCo = u
 		}
 	}
-	gen, err := demo.GenerateUsage(botCo, time.UTC, now.Add(-demo.Window), now)
+	start := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) // bot_co's subscription
+	gen, err := demo.GenerateUsage(botCo, time.UTC, start, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +290,7 @@ func TestSeedIsDeterministicForAFixedClock(t *testing.T) {
 		}
 	}
 
-	later, err := demo.GenerateUsage(botCo, time.UTC, now.Add(time.Hour-demo.Window), now.Add(time.Hour))
+	later, err := demo.GenerateUsage(botCo, time.UTC, start.Add(time.Hour), now.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

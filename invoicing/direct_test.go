@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/shopspring/decimal"
-	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/tenants"
@@ -13,7 +13,7 @@ import (
 
 func tenantInput(name string) tenants.CreateTenantInput { return tenants.CreateTenantInput{Name: name} }
 
-func seedPlan(t *testing.T, svc *api.Services, tenantID string) {
+func seedPlan(t *testing.T, svc *app.Services, tenantID string) {
 	t.Helper()
 	fee := decimal.RequireFromString("31")
 	_, err := svc.Plans.Create(context.Background(), tenantID, plans.CreateInput{Key: "pro", Currency: "USD", Interval: "month",
@@ -23,7 +23,7 @@ func seedPlan(t *testing.T, svc *api.Services, tenantID string) {
 	}
 }
 
-func subscribeDirect(t *testing.T, svc *api.Services, tenantID, ext string) {
+func subscribeDirect(t *testing.T, svc *app.Services, tenantID, ext string) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := svc.Customers.Create(ctx, tenantID, customers.CreateInput{ExternalID: ext, Currency: "USD"}); err != nil {
