@@ -35,6 +35,7 @@ func main() {
 func run(in io.Reader, out, errOut io.Writer) int {
 	outputs := map[key]*strings.Builder{}
 	var passed, failed, skipped, events int
+	pkgFailedTests := map[string]bool{}
 	var failedPkgs, pgSkips, unreachable, garbage []string
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1024*1024), 64*1024*1024)
@@ -84,10 +85,11 @@ func run(in io.Reader, out, errOut io.Writer) int {
 		case "fail":
 			if e.Test != "" {
 				failed++
+				pkgFailedTests[e.Package] = true
 				fmt.Fprintf(out, "--- FAIL %s\n%s", name(k), indent(textOf(outputs, k)))
 			} else {
 				failedPkgs = append(failedPkgs, e.Package)
-				if b := outputs[k]; b != nil && !strings.Contains(b.String(), "\n--- FAIL") {
+				if b := outputs[k]; b != nil && !pkgFailedTests[e.Package] {
 					// A package failing outside any test (build error, TestMain, panic).
 					fmt.Fprintf(out, "FAIL %s (package output):\n%s", e.Package, indent(b.String()))
 				}
