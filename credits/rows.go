@@ -1,6 +1,7 @@
 package credits
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -43,12 +44,19 @@ func timePtr(us *int64) *time.Time {
 	return &t
 }
 
-func (r grantRow) toGrant() Grant {
+// toGrant builds a grant from its stored row; a stored value it cannot read
+// (an unknown applies_to) is an error naming the table, the row and the
+// column.
+func (r grantRow) toGrant() (Grant, error) {
 	g := Grant{ID: r.ID, TenantID: r.TenantID, CustomerID: r.CustomerID, Name: r.Name, Unit: r.Unit, ConversionRate: r.ConversionRate,
 		Amount: r.Amount, Remaining: r.Remaining, Priority: r.Priority, AppliesTo: AppliesTo(r.AppliesTo), CreatedAt: r.CreatedAt.UTC(),
 		ExpiresAt: timePtr(r.ExpiresAt), UsableAt: timePtr(r.UsableAt)}
-	if g.AppliesTo == "" {
+	switch g.AppliesTo {
+	case "":
 		g.AppliesTo = AppliesAll
+	case AppliesAll, AppliesUsage:
+	default:
+		return Grant{}, corruptRow("credit_grants", r.ID, "applies_to", fmt.Errorf("unknown value %q", r.AppliesTo))
 	}
 	if r.Price.Valid {
 		p := r.Price.Decimal
@@ -61,7 +69,13 @@ func (r grantRow) toGrant() Grant {
 		t := r.VoidedAt.UTC()
 		g.VoidedAt = &t
 	}
-	return g
+	return g, nil
+}
+
+// corruptRow is the error for a stored value the code cannot read: it names
+// the table, the row and the column, so an operator can find and fix it.
+func corruptRow(table, id, column string, err error) error {
+	return fmt.Errorf("corrupt stored data in %s row %s, column %s: %w", table, id, column, err)
 }
 
 // applicationRow is what one finalized invoice drew from one grant (deleted

@@ -73,7 +73,10 @@ func (s *Service) CreateTx(tx *gorm.DB, tenantID, customerID string, cur domain.
 	if err := tx.Create(&r).Error; err != nil {
 		return Grant{}, fmt.Errorf("create credit grant: %w", err)
 	}
-	g := r.toGrant()
+	g, err := r.toGrant()
+	if err != nil {
+		return Grant{}, err
+	}
 	if g.UsableAt != nil {
 		if err := addEntry(tx, g, KindGrant, "", g.Amount, nil, now); err != nil {
 			return Grant{}, err
@@ -92,15 +95,19 @@ func (s *Service) list(db *gorm.DB, tenantID, customerID string) ([]Grant, error
 	if err := db.Where("tenant_id = ? AND customer_id = ?", tenantID, customerID).Order("created_at, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list credit grants: %w", err)
 	}
-	return toGrants(rows), nil
+	return toGrants(rows)
 }
 
-func toGrants(rows []grantRow) []Grant {
+func toGrants(rows []grantRow) ([]Grant, error) {
 	out := make([]Grant, len(rows))
 	for i, r := range rows {
-		out[i] = r.toGrant()
+		g, err := r.toGrant()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = g
 	}
-	return out
+	return out, nil
 }
 
 // Void withdraws what is left of a grant (a ledger "void" entry of its
@@ -118,7 +125,11 @@ func (s *Service) Void(ctx context.Context, tenantID, customerID, id string) (Gr
 		if len(rows) == 0 {
 			return domain.NotFound("credit grant", id)
 		}
-		g, err = voidTx(tx, rows[0].toGrant(), now)
+		cur, err := rows[0].toGrant()
+		if err != nil {
+			return err
+		}
+		g, err = voidTx(tx, cur, now)
 		return err
 	})
 	return g, err

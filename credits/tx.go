@@ -20,7 +20,10 @@ func (s *Service) DrawTx(tx *gorm.DB, tenantID, customerID, invoiceID string, cu
 	if err != nil {
 		return nil, err
 	}
-	grants := toGrants(rows)
+	grants, err := toGrants(rows)
+	if err != nil {
+		return nil, err
+	}
 	draws := Plan(grants, lines, cur, periodEnd)
 	for _, d := range ByGrant(draws) {
 		g := find(grants, d.GrantID)
@@ -72,7 +75,10 @@ func (s *Service) ReleaseTx(tx *gorm.DB, invoiceID string, now time.Time) error 
 	if err != nil {
 		return err
 	}
-	grants := toGrants(rows)
+	grants, err := toGrants(rows)
+	if err != nil {
+		return err
+	}
 	for _, a := range apps {
 		g := find(grants, a.GrantID)
 		if err := tx.Model(&grantRow{}).Where("id = ?", g.ID).Update("remaining", g.Remaining.Add(a.Units)).Error; err != nil {
@@ -101,7 +107,10 @@ func (s *Service) ActivateTx(tx *gorm.DB, invoiceID string, now time.Time) error
 		return err
 	}
 	for _, r := range rows {
-		g := r.toGrant()
+		g, err := r.toGrant()
+		if err != nil {
+			return err
+		}
 		if err := tx.Model(&grantRow{}).Where("id = ?", g.ID).Update("usable_at", now.UnixMicro()).Error; err != nil {
 			return fmt.Errorf("activate credit grant: %w", err)
 		}
@@ -121,7 +130,11 @@ func (s *Service) VoidPurchaseTx(tx *gorm.DB, invoiceID string, now time.Time) e
 		return err
 	}
 	for _, r := range rows {
-		if _, err := voidTx(tx, r.toGrant(), now); err != nil {
+		g, err := r.toGrant()
+		if err != nil {
+			return err
+		}
+		if _, err := voidTx(tx, g, now); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package invoicing
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -92,15 +93,21 @@ func decString(d *decimal.Decimal) *string {
 	return &s
 }
 
-func parseDec(s *string) *decimal.Decimal {
+// corruptRow is the error for a stored value the code cannot read: it names
+// the table, the row and the column, so an operator can find and fix it.
+func corruptRow(table, id, column string, err error) error {
+	return fmt.Errorf("corrupt stored data in %s row %s, column %s: %w", table, id, column, err)
+}
+
+func parseDec(s *string) (*decimal.Decimal, error) {
 	if s == nil {
-		return nil
+		return nil, nil
 	}
 	d, err := decimal.NewFromString(*s)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	return &d
+	return &d, nil
 }
 
 func toRows(inv Invoice) (invoiceRow, []lineRow) {
@@ -154,12 +161,25 @@ func utcPtr(t *time.Time) *time.Time {
 	return &u
 }
 
-func fromRows(r invoiceRow, lines []lineRow) Invoice {
+// fromRows builds an invoice from its stored row and lines; stored values it
+// cannot read (unknown status or reason, malformed tier JSON or decimals) are
+// an error naming the table, row and column.
+func fromRows(r invoiceRow, lines []lineRow) (Invoice, error) {
 	inv := Invoice{ID: r.ID, TenantID: r.TenantID, Number: r.Number, Status: Status(r.Status), BillingReason: Reason(r.BillingReason),
 		CustomerID: r.CustomerID, Currency: domain.Currency(r.Currency),
 		Period: domain.Period{Start: fromMicros(r.PeriodStart), End: fromMicros(r.PeriodEnd)}, Subtotal: r.Subtotal,
 		CreditsApplied: r.CreditsApplied, Total: r.Total, Note: r.Note, StripeInvoiceID: r.StripeInvoiceID, StripeSyncError: r.StripeSyncError,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), FinalizedAt: utcPtr(r.FinalizedAt), Lines: make([]Line, len(lines))}
+	switch inv.Status {
+	case Proposed, Draft, Finalized, Paid, Void, Uncollectible:
+	default:
+		return Invoice{}, corruptRow("invoices", r.ID, "status", fmt.Errorf("unknown status %q", r.Status))
+	}
+	switch inv.BillingReason {
+	case SubscriptionStart, Cycle, Cancel, PlanChange, Manual:
+	default:
+		return Invoice{}, corruptRow("invoices", r.ID, "billing_reason", fmt.Errorf("unknown billing reason %q", r.BillingReason))
+	}
 	if r.RunID != nil {
 		inv.RunID = *r.RunID
 	}
@@ -183,15 +203,52 @@ func fromRows(r invoiceRow, lines []lineRow) Invoice {
 		if lr.ProrationDays != nil && lr.ProrationOfDays != nil {
 			l.Proration = &rating.Proration{Days: *lr.ProrationDays, OfDays: *lr.ProrationOfDays}
 		}
-		var docs []tierDoc
-		if err := json.Unmarshal([]byte(lr.Tiers), &docs); err == nil && docs != nil {
-			l.Tiers = make([]rating.TierLine, len(docs))
-			for k, d := range docs {
-				l.Tiers[k] = rating.TierLine{Tier: d.Tier, From: parseDec(d.From), UpTo: parseDec(d.UpTo), Quantity: decimal.RequireFromString(d.Quantity),
-					UnitAmount: decimal.RequireFromString(d.UnitAmount), FlatAmount: decimal.RequireFromString(d.FlatAmount), Amount: decimal.RequireFromString(d.Amount)}
-			}
+		tiers, err := tierLines(lr.Tiers)
+		if err != nil {
+			return Invoice{}, corruptRow("invoice_lines", fmt.Sprintf("%s/%d", lr.InvoiceID, lr.Position), "tiers", err)
 		}
+		l.Tiers = tiers
 		inv.Lines[i] = l
 	}
-	return inv
+	return inv, nil
+}
+
+// tierLines reads a line's stored tiers: "null" (or empty) for none, else a
+// JSON array of tierDoc.
+func tierLines(stored string) ([]rating.TierLine, error) {
+	if stored == "" || stored == "null" {
+		return nil, nil
+	}
+	var docs []tierDoc
+	if err := json.Unmarshal([]byte(stored), &docs); err != nil {
+		return nil, err
+	}
+	if docs == nil {
+		return nil, nil
+	}
+	out := make([]rating.TierLine, len(docs))
+	for k, d := range docs {
+		t := rating.TierLine{Tier: d.Tier}
+		var err error
+		if t.From, err = parseDec(d.From); err != nil {
+			return nil, fmt.Errorf("tier %d from: %w", k, err)
+		}
+		if t.UpTo, err = parseDec(d.UpTo); err != nil {
+			return nil, fmt.Errorf("tier %d up_to: %w", k, err)
+		}
+		for _, f := range []struct {
+			name string
+			text string
+			dst  *decimal.Decimal
+		}{{"quantity", d.Quantity, &t.Quantity}, {"unit_amount", d.UnitAmount, &t.UnitAmount},
+			{"flat_amount", d.FlatAmount, &t.FlatAmount}, {"amount", d.Amount, &t.Amount}} {
+			v, err := decimal.NewFromString(f.text)
+			if err != nil {
+				return nil, fmt.Errorf("tier %d %s: %w", k, f.name, err)
+			}
+			*f.dst = v
+		}
+		out[k] = t
+	}
+	return out, nil
 }

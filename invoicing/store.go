@@ -146,7 +146,11 @@ func (s *Service) withLines(ctx context.Context, rows []invoiceRow) ([]Invoice, 
 	}
 	out := make([]Invoice, len(rows))
 	for i, r := range rows {
-		out[i] = fromRows(r, by[r.ID])
+		inv, err := fromRows(r, by[r.ID])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = inv
 	}
 	return out, nil
 }

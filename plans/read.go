@@ -88,11 +88,19 @@ func (s *Service) withPrices(ctx context.Context, tenantID string, rows []planRo
 	}
 	byPlan := map[string][]Price{}
 	for _, p := range prs {
-		byPlan[p.PlanID] = append(byPlan[p.PlanID], p.toPrice(ms))
+		price, err := p.toPrice(ms)
+		if err != nil {
+			return nil, err
+		}
+		byPlan[p.PlanID] = append(byPlan[p.PlanID], price)
 	}
 	out := make([]Plan, len(rows))
 	for i, r := range rows {
-		out[i] = r.toPlan(byPlan[r.ID])
+		plan, err := r.toPlan(byPlan[r.ID])
+		if err != nil {
+			return nil, err
+		}
+		out[i] = plan
 	}
 	return out, nil
 }

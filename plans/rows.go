@@ -1,7 +1,10 @@
 package plans
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -98,7 +101,19 @@ func toPriceRow(tenantID, planID string, pos int, p Price) priceRow {
 	return row
 }
 
-func (r priceRow) toPrice(meterKeys map[string]Meter) Price {
+// corruptRow is the error for a stored value the code cannot read: it names
+// the table, the row and the column, so an operator can find and fix it.
+func corruptRow(table, id, column string, err error) error {
+	return fmt.Errorf("corrupt stored data in %s row %s, column %s: %w", table, id, column, err)
+}
+
+// toPrice builds a price from its stored row; malformed tier or filter JSON,
+// or a tier decimal that is not a number, is an error naming the table, the
+// row and the column.
+func (r priceRow) toPrice(meterKeys map[string]Meter) (Price, error) {
+	if f := bytes.TrimSpace([]byte(r.Filters)); len(f) > 0 && !json.Valid(f) {
+		return Price{}, corruptRow("prices", r.ID, "filters", errors.New("not JSON"))
+	}
 	p := Price{ID: r.ID, Key: r.Key, Type: PriceType(r.Type), Filters: eventvalue.DecodeFilters(r.Filters), Cadence: Cadence(r.Cadence)}
 	if r.MeterID != nil {
 		p.MeterID = *r.MeterID
@@ -107,8 +122,10 @@ func (r priceRow) toPrice(meterKeys map[string]Meter) Price {
 			p.Rating.Unit = m.Unit
 		}
 	}
-	var docs []tierDoc
-	_ = json.Unmarshal([]byte(r.Tiers), &docs)
+	tiers, err := storedTiers(r.Tiers)
+	if err != nil {
+		return Price{}, corruptRow("prices", r.ID, "tiers", err)
+	}
 	rt := &p.Rating
 	rt.Model = rating.Model(r.Model)
 	if r.Amount.Valid {
@@ -121,18 +138,48 @@ func (r priceRow) toPrice(meterKeys map[string]Meter) Price {
 	rt.MinimumAmount = decPtr(r.MinimumAmount)
 	rt.PriceUnit = r.PriceUnit
 	rt.ConversionRate = decPtr(r.ConversionRate)
-	for _, d := range docs {
-		t := rating.Tier{UnitAmount: decimal.RequireFromString(d.UnitAmount), FlatAmount: decimal.RequireFromString(d.FlatAmount)}
-		if d.UpTo != nil {
-			u := decimal.RequireFromString(*d.UpTo)
-			t.UpTo = &u
-		}
-		rt.Tiers = append(rt.Tiers, t)
-	}
-	return p
+	rt.Tiers = tiers
+	return p, nil
 }
 
-func (r planRow) toPlan(prices []Price) Plan {
+// storedTiers reads a price's stored tiers: a JSON array of tierDoc ("" or
+// "null" for none).
+func storedTiers(stored string) ([]rating.Tier, error) {
+	if stored == "" || stored == "null" {
+		return nil, nil
+	}
+	var docs []tierDoc
+	if err := json.Unmarshal([]byte(stored), &docs); err != nil {
+		return nil, err
+	}
+	var out []rating.Tier
+	for i, d := range docs {
+		var t rating.Tier
+		var err error
+		if t.UnitAmount, err = decimal.NewFromString(d.UnitAmount); err != nil {
+			return nil, fmt.Errorf("tier %d unit_amount: %w", i, err)
+		}
+		if t.FlatAmount, err = decimal.NewFromString(d.FlatAmount); err != nil {
+			return nil, fmt.Errorf("tier %d flat_amount: %w", i, err)
+		}
+		if d.UpTo != nil {
+			u, err := decimal.NewFromString(*d.UpTo)
+			if err != nil {
+				return nil, fmt.Errorf("tier %d up_to: %w", i, err)
+			}
+			t.UpTo = &u
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+// toPlan builds a plan from its stored row and prices; an unknown interval is
+// an error naming the table, the row and the column.
+func (r planRow) toPlan(prices []Price) (Plan, error) {
+	if !calendar.Interval(r.Interval).Valid() {
+		return Plan{}, corruptRow("plans", r.ID, "interval", fmt.Errorf("unknown interval %q", r.Interval))
+	}
 	p := Plan{ID: r.ID, TenantID: r.TenantID, Key: r.Key, Name: r.Name, Description: r.Description,
 		Currency: domain.Currency(r.Currency), Interval: calendar.Interval(r.Interval), Prices: prices,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
@@ -143,5 +190,5 @@ func (r planRow) toPlan(prices []Price) Plan {
 		t := r.ArchivedAt.UTC()
 		p.ArchivedAt = &t
 	}
-	return p
+	return p, nil
 }

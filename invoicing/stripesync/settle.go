@@ -87,3 +87,36 @@ func (s *Syncer) unsettled(ctx context.Context, limit int) ([]invoiceRow, error)
 	}
 	return rows, nil
 }
+
+// finalize finalizes the Stripe copy and turns Stripe's automatic
+// collection on (charge or email, per the collection method).
+func (s *Syncer) finalize(ctx context.Context, inv invoicing.Invoice, sid string) error {
+	key := "tally-fin-" + inv.ID
+	p := &stripe.InvoiceFinalizeInvoiceParams{AutoAdvance: stripe.Bool(true)}
+	err := s.call(ctx, "finalize invoice", key, func(actx context.Context) error {
+		use(actx, &p.Params, key)
+		_, err := s.api.Invoices.FinalizeInvoice(sid, p)
+		return err
+	})
+	if err != nil {
+		// Already final (finalized by a pass whose answer was lost longer
+		// ago than Stripe keeps keys, or by hand) is as good.
+		var se *StripeError
+		if !errors.As(err, &se) || se.Status != 400 {
+			return err
+		}
+		var cur *stripe.Invoice
+		gerr := s.call(ctx, "read invoice", "", func(actx context.Context) (err error) {
+			gp := &stripe.InvoiceParams{}
+			use(actx, &gp.Params, "")
+			cur, err = s.api.Invoices.Get(sid, gp)
+			return err
+		})
+		if gerr != nil || cur.Status == stripe.InvoiceStatusDraft {
+			return err
+		}
+	}
+	now := s.clock.Now(ctx)
+	return s.db.WithContext(ctx).Model(&invoiceRow{}).Where("invoice_id = ?", inv.ID).
+		Updates(map[string]any{"finalized_at": now, "updated_at": now}).Error
+}
