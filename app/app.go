@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tallyhq/tally/api"
 	"github.com/tallyhq/tally/credits"
@@ -86,7 +87,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
-	srv := &http.Server{Handler: a.API.Handler(), ReadHeaderTimeout: 10 * 1e9}
+	srv := a.httpServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("tally listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(a.DB.Dialect)),
@@ -117,6 +118,35 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		return err
 	}
 	return nil
+}
+
+// Default timeouts of the http.Server, used when the Config leaves one zero
+// (a Config built by hand rather than by Load).
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+)
+
+// httpServer is the http.Server of Serve, with the configured timeouts: a
+// client slow to send its headers or body, or a keep-alive connection left
+// idle, is cut off instead of holding a connection open for ever.
+func (a *App) httpServer() *http.Server {
+	or := func(d, def time.Duration) time.Duration {
+		if d <= 0 {
+			return def
+		}
+		return d
+	}
+	c := a.Config
+	return &http.Server{Handler: a.API.Handler(),
+		ReadHeaderTimeout: or(c.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:       or(c.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:      or(c.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:       or(c.IdleTimeout, DefaultIdleTimeout),
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelDebug),
+	}
 }
 
 // Jobs returns the background jobs wired to this app.
