@@ -23,8 +23,15 @@ import (
 type Config struct {
 	// RootKey enables POST /v1/tenants; empty disables it.
 	RootKey string
-	// BodyLimit caps request bodies (echo size syntax, default "8M").
+	// BodyLimit caps request bodies (echo size syntax, default "1M")
+	// except on the ingest routes.
 	BodyLimit string
+	// IngestBodyLimit caps the bodies of POST /v1/events and
+	// /v1/events/batch (default "8M").
+	IngestBodyLimit string
+	// CORSOrigins are the browser origins (scheme://host[:port]) allowed
+	// to call the API; empty: CORS is off and no CORS header is sent.
+	CORSOrigins []string
 	// RateLimit is requests per second per API key (bursts of twice as
 	// many); 0 turns limiting off.
 	RateLimit float64
@@ -67,7 +74,10 @@ type Server struct {
 // New builds the API with every route registered.
 func New(svc *Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.BodyLimit == "" {
-		cfg.BodyLimit = "8M"
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.IngestBodyLimit == "" {
+		cfg.IngestBodyLimit = DefaultIngestBodyLimit
 	}
 	if log == nil {
 		log = slog.Default()
@@ -80,7 +90,11 @@ func New(svc *Services, cfg Config, log *slog.Logger) *Server {
 	e.Use(middleware.RequestID())
 	e.Use(s.recoverer)
 	e.Use(s.logAndMeasure)
-	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(securityHeaders)
+	if mw := cors(cfg.CORSOrigins); mw != nil {
+		e.Use(mw)
+	}
+	e.Use(bodyLimits(cfg.BodyLimit, cfg.IngestBodyLimit))
 	e.Use(checkURL)
 	s.register()
 	return s
