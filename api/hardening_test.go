@@ -194,3 +194,30 @@ func TestCORSAnswersOnlyTheAllowedOrigins(t *testing.T) {
 		})
 	})
 }
+
+// TestAnotherTenantsIDIsA404BeforeAnyStateCheck checks that ownership is
+// checked first: syncing tenant A's invoice with tenant B's key is a 404,
+// not the 409 stripe_disabled that A itself gets (Stripe is off here).
+func TestAnotherTenantsIDIsA404BeforeAnyStateCheck(t *testing.T) {
+	apptest.Each(t, now, func(t *testing.T, s *apptest.Server) {
+		a := newFixture(t, s, "owner")
+		b := newFixture(t, s, "intruder")
+		a.flatPlan("pro", "USD")
+		a.customer("acme", "USD")
+		a.subscribe("acme", "pro")
+		must(t, s, 201, "POST", "/v1/invoice_runs", a.key, obj{"wait": true})
+		var invoices page[map[string]any]
+		must(t, s, 200, "GET", "/v1/invoices", a.key, nil).Decode(t, &invoices)
+		if len(invoices.Data) == 0 {
+			t.Fatal("the run drafted no invoice")
+		}
+		id := invoices.Data[0]["id"].(string)
+
+		wantError(t, call(t, s, "POST", "/v1/invoices/"+id+"/sync", b.key, nil), 404, "not_found")
+		wantError(t, call(t, s, "POST", "/v1/invoices/in_nosuch/sync", a.key, nil), 404, "not_found")
+		wantError(t, call(t, s, "POST", "/v1/invoices/"+id+"/sync", a.key, nil), 409, "stripe_disabled")
+		for _, action := range []string{"finalize", "void", "mark_paid", "mark_uncollectible", "regenerate", "recompute"} {
+			wantError(t, call(t, s, "POST", "/v1/invoices/"+id+"/"+action, b.key, nil), 404, "not_found")
+		}
+	})
+}
