@@ -58,6 +58,9 @@ type Services struct {
 	Stripe    *stripesync.Syncer
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency IdempotencyKeys
+	// Metrics is the registry /metrics serves, shared with the jobs,
+	// invoicing and Stripe sync; nil: the API makes its own.
+	Metrics *Metrics
 }
 
 // Server is the HTTP API.
@@ -66,7 +69,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	echo    *echo.Echo
-	metrics *metrics
+	metrics *Metrics
 	limiter *limiter
 	routes  []route
 }
@@ -82,9 +85,13 @@ func New(svc *Services, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.Default()
 	}
+	m := svc.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: newMetrics(), limiter: newRateLimiter(cfg.RateLimit)}
+	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: m, limiter: newRateLimiter(cfg.RateLimit)}
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.RequestID())
@@ -146,7 +153,7 @@ func (s *Server) logAndMeasure(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("request_id", requestID(c)), slog.String("method", c.Request().Method),
 			slog.String("route", route), slog.String("path", c.Request().URL.Path), slog.Int("status", status),
-			slog.Duration("elapsed", elapsed))
+			slog.Float64("elapsed_ms", float64(elapsed.Microseconds())/1000))
 		return nil
 	}
 }

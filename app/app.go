@@ -33,6 +33,8 @@ type App struct {
 	Services *Services
 	API      *api.Server
 	Log      *slog.Logger
+	// Metrics is the app's Prometheus registry and series (GET /metrics).
+	Metrics *api.Metrics
 }
 
 // NewLogger returns the JSON structured logger at the configured level.
@@ -75,8 +77,18 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
-	server := api.New(svc.API(), api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
-	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
+	// One registry per app (never the global one): /metrics shows the
+	// API, the invoice runs, Stripe, the jobs and the database pool.
+	metrics := api.NewMetrics()
+	if sqlDB, err := db.Gorm.DB(); err == nil {
+		metrics.WatchDB(sqlDB, string(db.Dialect))
+	}
+	svc.Invoicing.SetMetrics(metrics)
+	svc.Stripe.SetMetrics(metrics)
+	apiSvc := svc.API()
+	apiSvc.Metrics = metrics
+	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
+	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log, Metrics: metrics}, nil
 }
 
 // Serve listens on the configured address until ctx is done, then shuts
@@ -155,7 +167,11 @@ func (a *App) Jobs() *jobs.Jobs {
 	if a.Services.Stripe != nil {
 		stripe = a.Services.Stripe
 	}
-	return jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
+	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
+	if a.Metrics != nil {
+		j.SetMetrics(a.Metrics)
+	}
+	return j
 }
 
 // Close stops background work and releases the database.

@@ -42,6 +42,7 @@ type Syncer struct {
 	log     *slog.Logger
 	api     *client.API
 	limiter *rate.Limiter
+	metrics Metrics
 	// locks serialize syncs of one invoice within this process (by hash of
 	// its id); across processes the idempotency keys keep Stripe right.
 	locks [64]sync.Mutex
@@ -57,11 +58,38 @@ func New(db *store.DB, clock domain.Clock, inv *invoicing.Service, cs *customers
 	}
 	cfg = cfg.withDefaults()
 	s := &Syncer{db: db, clock: clock, inv: inv, cs: cs, cfg: cfg, log: log.With(slog.String("component", "stripesync")),
-		limiter: newLimiter(cfg.RatePerSecond)}
+		limiter: newLimiter(cfg.RatePerSecond), metrics: noMetrics{}}
 	if cfg.APIKey != "" {
 		s.api = newAPI(cfg, s.log)
 	}
 	return s
+}
+
+// Metrics receives the Stripe calls' outcomes (api.Metrics exports them).
+type Metrics interface {
+	// StripeCall counts a call, after its retries, by operation and
+	// outcome: "ok" or "error".
+	StripeCall(op, outcome string)
+	// StripeRetry counts one repeated attempt.
+	StripeRetry(op string)
+	// StripeFailure counts a call failed for good by its code: Stripe's
+	// error code, http_STATUS, timeout or canceled.
+	StripeFailure(code string)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) StripeCall(string, string) {}
+func (noMetrics) StripeRetry(string)        {}
+func (noMetrics) StripeFailure(string)      {}
+
+// SetMetrics sends the calls' outcomes to m (nil: nowhere). Call it while
+// wiring, before the Syncer is used.
+func (s *Syncer) SetMetrics(m Metrics) {
+	if m == nil {
+		m = noMetrics{}
+	}
+	s.metrics = m
 }
 
 // Enabled reports whether a Stripe API key is configured.
@@ -154,7 +182,7 @@ func (s *Syncer) SyncPending(ctx context.Context) (int, error) {
 			break
 		}
 		if _, err := s.Sync(ctx, r.tenantID, r.id); err != nil {
-			s.log.Warn("stripe sync failed", slog.String("tenant_id", r.tenantID), slog.String("invoice_id", r.id), slog.Any("error", err))
+			s.log.Warn("stripe sync failed", slog.String("tenant_id", r.tenantID), slog.String("invoice_id", r.id), slog.String("error", Redact(err)))
 			errs = append(errs, fmt.Errorf("invoice %s: %w", r.id, err))
 			continue
 		}
