@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/tallyhq/tally/invoicing"
+	"github.com/tallyhq/tally/invoicing/stripesync"
 )
 
 type cancelReq struct {
@@ -125,7 +126,7 @@ func (s *Server) pushToStripe(c echo.Context, inv invoicing.Invoice) invoicing.I
 	}
 	synced, err := s.Stripe.Sync(c.Request().Context(), inv.TenantID, inv.ID)
 	if err != nil {
-		s.log.Warn("stripe sync after "+string(inv.Status)+" failed; the sync job retries", slog.String("invoice", inv.ID), slog.Any("error", err))
+		s.log.Warn("stripe sync after "+string(inv.Status)+" failed; the sync job retries", slog.String("invoice", inv.ID), slog.String("error", stripesync.Redact(err)))
 		return inv
 	}
 	return synced

@@ -23,8 +23,15 @@ import (
 type Config struct {
 	// RootKey enables POST /v1/tenants; empty disables it.
 	RootKey string
-	// BodyLimit caps request bodies (echo size syntax, default "8M").
+	// BodyLimit caps request bodies (echo size syntax, default "1M")
+	// except on the ingest routes.
 	BodyLimit string
+	// IngestBodyLimit caps the bodies of POST /v1/events and
+	// /v1/events/batch (default "8M").
+	IngestBodyLimit string
+	// CORSOrigins are the browser origins (scheme://host[:port]) allowed
+	// to call the API; empty: CORS is off and no CORS header is sent.
+	CORSOrigins []string
 	// RateLimit is requests per second per API key (bursts of twice as
 	// many); 0 turns limiting off.
 	RateLimit float64
@@ -51,6 +58,9 @@ type Services struct {
 	Stripe    *stripesync.Syncer
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency IdempotencyKeys
+	// Metrics is the registry /metrics serves, shared with the jobs,
+	// invoicing and Stripe sync; nil: the API makes its own.
+	Metrics *Metrics
 }
 
 // Server is the HTTP API.
@@ -59,7 +69,7 @@ type Server struct {
 	cfg     Config
 	log     *slog.Logger
 	echo    *echo.Echo
-	metrics *metrics
+	metrics *Metrics
 	limiter *limiter
 	routes  []route
 }
@@ -67,20 +77,31 @@ type Server struct {
 // New builds the API with every route registered.
 func New(svc *Services, cfg Config, log *slog.Logger) *Server {
 	if cfg.BodyLimit == "" {
-		cfg.BodyLimit = "8M"
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.IngestBodyLimit == "" {
+		cfg.IngestBodyLimit = DefaultIngestBodyLimit
 	}
 	if log == nil {
 		log = slog.Default()
 	}
+	m := svc.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: newMetrics(), limiter: newRateLimiter(cfg.RateLimit)}
+	s := &Server{Services: svc, cfg: cfg, log: log, echo: e, metrics: m, limiter: newRateLimiter(cfg.RateLimit)}
 	e.IPExtractor = ipExtractor(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.errorHandler
 	e.Use(middleware.RequestID())
 	e.Use(s.recoverer)
 	e.Use(s.logAndMeasure)
-	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(securityHeaders)
+	if mw := cors(cfg.CORSOrigins); mw != nil {
+		e.Use(mw)
+	}
+	e.Use(bodyLimits(cfg.BodyLimit, cfg.IngestBodyLimit))
 	e.Use(checkURL)
 	s.register()
 	return s
@@ -132,7 +153,7 @@ func (s *Server) logAndMeasure(next echo.HandlerFunc) echo.HandlerFunc {
 		s.log.LogAttrs(c.Request().Context(), level, "request",
 			slog.String("request_id", requestID(c)), slog.String("method", c.Request().Method),
 			slog.String("route", route), slog.String("path", c.Request().URL.Path), slog.Int("status", status),
-			slog.Duration("elapsed", elapsed))
+			slog.Float64("elapsed_ms", float64(elapsed.Microseconds())/1000))
 		return nil
 	}
 }

@@ -14,14 +14,19 @@ import (
 
 // syncInvoice is POST /v1/invoices/{id}/sync: the invoice's Stripe copy
 // brought up to date (created, items, finalized). Stripe failing after
-// retries is a 502; the call may simply be repeated.
+// retries is a 502; the call may simply be repeated. Ownership comes
+// first: an id that is not an invoice of the caller's tenant is a 404
+// whether or not Stripe is configured.
 func (s *Server) syncInvoice(c echo.Context) error {
-	if !s.Stripe.Enabled() {
-		return domain.Conflict("stripe_disabled", "Stripe is not configured (STRIPE_API_KEY is unset); invoices stay unsynced")
-	}
 	id := c.Param("id")
 	if !utf8.ValidString(id) || strings.ContainsRune(id, 0) {
 		return domain.NotFound("invoice", id)
+	}
+	if _, err := s.Invoicing.Get(c.Request().Context(), tenantOf(c), id); err != nil {
+		return err
+	}
+	if !s.Stripe.Enabled() {
+		return domain.Conflict("stripe_disabled", "Stripe is not configured (STRIPE_API_KEY is unset); invoices stay unsynced")
 	}
 	inv, err := s.Stripe.Sync(c.Request().Context(), tenantOf(c), id)
 	if err != nil {

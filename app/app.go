@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/tallyhq/tally/api"
 	"github.com/tallyhq/tally/credits"
@@ -32,6 +33,8 @@ type App struct {
 	Services *Services
 	API      *api.Server
 	Log      *slog.Logger
+	// Metrics is the app's Prometheus registry and series (GET /metrics).
+	Metrics *api.Metrics
 }
 
 // NewLogger returns the JSON structured logger at the configured level.
@@ -74,8 +77,18 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
-	server := api.New(svc.API(), api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
-	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
+	// One registry per app (never the global one): /metrics shows the
+	// API, the invoice runs, Stripe, the jobs and the database pool.
+	metrics := api.NewMetrics()
+	if sqlDB, err := db.Gorm.DB(); err == nil {
+		metrics.WatchDB(sqlDB, string(db.Dialect))
+	}
+	svc.Invoicing.SetMetrics(metrics)
+	svc.Stripe.SetMetrics(metrics)
+	apiSvc := svc.API()
+	apiSvc.Metrics = metrics
+	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
+	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log, Metrics: metrics}, nil
 }
 
 // Serve listens on the configured address until ctx is done, then shuts
@@ -86,7 +99,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
-	srv := &http.Server{Handler: a.API.Handler(), ReadHeaderTimeout: 10 * 1e9}
+	srv := a.httpServer()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("tally listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(a.DB.Dialect)),
@@ -119,13 +132,46 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	return nil
 }
 
+// Default timeouts of the http.Server, used when the Config leaves one zero
+// (a Config built by hand rather than by Load).
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 60 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second
+	DefaultIdleTimeout       = 120 * time.Second
+)
+
+// httpServer is the http.Server of Serve, with the configured timeouts: a
+// client slow to send its headers or body, or a keep-alive connection left
+// idle, is cut off instead of holding a connection open for ever.
+func (a *App) httpServer() *http.Server {
+	or := func(d, def time.Duration) time.Duration {
+		if d <= 0 {
+			return def
+		}
+		return d
+	}
+	c := a.Config
+	return &http.Server{Handler: a.API.Handler(),
+		ReadHeaderTimeout: or(c.ReadHeaderTimeout, DefaultReadHeaderTimeout),
+		ReadTimeout:       or(c.ReadTimeout, DefaultReadTimeout),
+		WriteTimeout:      or(c.WriteTimeout, DefaultWriteTimeout),
+		IdleTimeout:       or(c.IdleTimeout, DefaultIdleTimeout),
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelDebug),
+	}
+}
+
 // Jobs returns the background jobs wired to this app.
 func (a *App) Jobs() *jobs.Jobs {
 	var stripe jobs.StripeSyncer
 	if a.Services.Stripe != nil {
 		stripe = a.Services.Stripe
 	}
-	return jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
+	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
+	if a.Metrics != nil {
+		j.SetMetrics(a.Metrics)
+	}
+	return j
 }
 
 // Close stops background work and releases the database.

@@ -14,19 +14,28 @@ import (
 // environment (and, in the tally command, its flags). Settings lists them
 // with their defaults and what each allows.
 type Config struct {
-	Addr            string            // TALLY_ADDR, default 127.0.0.1:8080
-	DatabaseURL     string            // TALLY_DATABASE_URL, default sqlite://./tally.db
-	RootKey         string            // TALLY_ROOT_KEY, default empty (tenant creation off)
-	Scheduler       bool              // TALLY_SCHEDULER on|off, default on
-	LogLevel        string            // TALLY_LOG_LEVEL debug|info|warn|error, default info
-	BodyLimit       string            // TALLY_BODY_LIMIT, default 8M
-	ShutdownTimeout time.Duration     // TALLY_SHUTDOWN_TIMEOUT, default 20s
-	RateLimit       float64           // TALLY_RATE_LIMIT requests/second per key, default 500; 0 = off
-	TrustedProxies  []string          // TALLY_TRUSTED_PROXIES CIDRs whose X-Forwarded-For is believed
-	TestClock       bool              // TALLY_TEST_CLOCK on|off, default off: per-tenant test clocks (never in production)
-	URL             string            // TALLY_URL, the server `tally scenario run` talks to, default http://127.0.0.1:8080
-	Jobs            jobs.Config       // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_FINALIZE_GRACE
-	Stripe          stripesync.Config // STRIPE_*, read by stripesync.ConfigFromEnv
+	Addr            string // TALLY_ADDR, default 127.0.0.1:8080
+	DatabaseURL     string // TALLY_DATABASE_URL, default sqlite://./tally.db
+	RootKey         string // TALLY_ROOT_KEY, default empty (tenant creation off)
+	Scheduler       bool   // TALLY_SCHEDULER on|off, default on
+	LogLevel        string // TALLY_LOG_LEVEL debug|info|warn|error, default info
+	BodyLimit       string // TALLY_BODY_LIMIT, default 1M
+	IngestBodyLimit string // TALLY_INGEST_BODY_LIMIT, default 8M: POST /v1/events and /v1/events/batch
+	// ReadHeaderTimeout, ReadTimeout, WriteTimeout and IdleTimeout are the
+	// http.Server's (TALLY_READ_HEADER_TIMEOUT 10s, TALLY_READ_TIMEOUT 60s,
+	// TALLY_WRITE_TIMEOUT 60s, TALLY_IDLE_TIMEOUT 120s); zero: the default.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	CORSOrigins       []string          // TALLY_CORS_ORIGINS, default none: browser origins allowed (CORS off when empty)
+	ShutdownTimeout   time.Duration     // TALLY_SHUTDOWN_TIMEOUT, default 20s
+	RateLimit         float64           // TALLY_RATE_LIMIT requests/second per key, default 500; 0 = off
+	TrustedProxies    []string          // TALLY_TRUSTED_PROXIES CIDRs whose X-Forwarded-For is believed
+	TestClock         bool              // TALLY_TEST_CLOCK on|off, default off: per-tenant test clocks (never in production)
+	URL               string            // TALLY_URL, the server `tally scenario run` talks to, default http://127.0.0.1:8080
+	Jobs              jobs.Config       // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_FINALIZE_GRACE
+	Stripe            stripesync.Config // STRIPE_*, read by stripesync.ConfigFromEnv
 }
 
 // Lookup gives the raw value of a setting if it was given, and where it

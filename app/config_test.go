@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tallyhq/tally/app"
 )
@@ -32,6 +33,12 @@ func TestEveryBadSettingIsOneLineNamingItTheValueAndWhatIsAllowed(t *testing.T) 
 		"STRIPE_DAYS_UNTIL_DUE":      "soon",
 		"TALLY_LOG_LEVEL":            "loud",
 		"TALLY_BODY_LIMIT":           "lots",
+		"TALLY_INGEST_BODY_LIMIT":    "0",
+		"TALLY_READ_HEADER_TIMEOUT":  "soon",
+		"TALLY_READ_TIMEOUT":         "-1s",
+		"TALLY_WRITE_TIMEOUT":        "0s",
+		"TALLY_IDLE_TIMEOUT":         "forever",
+		"TALLY_CORS_ORIGINS":         "https://a.example/path",
 		"TALLY_RATE_LIMIT":           "-1",
 		"TALLY_TRUSTED_PROXIES":      "10.0.0.0/33",
 		"TALLY_SHUTDOWN_TIMEOUT":     "0s",
@@ -71,12 +78,15 @@ func TestGoodSettingsAreParsedAndDefaultsFilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite://./tally.db" || !c.Scheduler || c.LogLevel != "info" || c.BodyLimit != "8M" ||
-		c.RateLimit != 500 || c.ShutdownTimeout.String() != "20s" || c.TestClock || c.Jobs.FinalizeGrace.String() != "24h0m0s" || c.URL != "http://127.0.0.1:8080" {
+	if c.Addr != "127.0.0.1:8080" || c.DatabaseURL != "sqlite://./tally.db" || !c.Scheduler || c.LogLevel != "info" || c.BodyLimit != "1M" || c.IngestBodyLimit != "8M" ||
+		c.RateLimit != 500 || c.ShutdownTimeout.String() != "20s" || c.TestClock || c.Jobs.FinalizeGrace.String() != "24h0m0s" || c.URL != "http://127.0.0.1:8080" ||
+		c.ReadHeaderTimeout != 10*time.Second || c.ReadTimeout != time.Minute || c.WriteTimeout != time.Minute || c.IdleTimeout != 2*time.Minute ||
+		len(c.CORSOrigins) != 0 {
 		t.Errorf("defaults: %+v", c)
 	}
 	for env, v := range map[string]string{"TALLY_LOG_LEVEL": "WARN", "TALLY_SCHEDULER": "off", "TALLY_TEST_CLOCK": "on", "TALLY_BODY_LIMIT": "512K",
-		"TALLY_RATE_LIMIT": "0", "TALLY_FINALIZE_GRACE": "90m", "TALLY_ADDR": ":9090", "TALLY_DATABASE_URL": "postgres://u@h/db", "STRIPE_MAX_RETRIES": "2"} {
+		"TALLY_RATE_LIMIT": "0", "TALLY_FINALIZE_GRACE": "90m", "TALLY_ADDR": ":9090", "TALLY_DATABASE_URL": "postgres://u@h/db", "STRIPE_MAX_RETRIES": "2",
+		"TALLY_CORS_ORIGINS": " https://App.example.com/ , http://localhost:3000", "TALLY_IDLE_TIMEOUT": "5s"} {
 		t.Setenv(env, v)
 	}
 	c, err = app.FromEnv()
@@ -84,7 +94,8 @@ func TestGoodSettingsAreParsedAndDefaultsFilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.LogLevel != "warn" || c.Scheduler || !c.TestClock || !c.Jobs.TestClocks || c.BodyLimit != "512K" || c.RateLimit != 0 ||
-		c.Jobs.FinalizeGrace.String() != "1h30m0s" || c.Addr != ":9090" || c.DatabaseURL != "postgres://u@h/db" || c.Stripe.MaxRetries != 2 {
+		c.Jobs.FinalizeGrace.String() != "1h30m0s" || c.Addr != ":9090" || c.DatabaseURL != "postgres://u@h/db" || c.Stripe.MaxRetries != 2 ||
+		strings.Join(c.CORSOrigins, " ") != "https://app.example.com http://localhost:3000" || c.IdleTimeout != 5*time.Second {
 		t.Errorf("parsed: %+v", c)
 	}
 }

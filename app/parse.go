@@ -139,3 +139,21 @@ func parseCIDRs(v string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// parseOrigins reads a comma-separated list of browser origins
+// (scheme://host[:port], no path); empty means none.
+func parseOrigins(v string) ([]string, error) {
+	var out []string
+	for _, part := range strings.Split(v, ",") {
+		part = strings.TrimRight(strings.TrimSpace(part), "/")
+		if part == "" {
+			continue
+		}
+		u, err := url.Parse(part)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.User != nil {
+			return nil, errBad
+		}
+		out = append(out, strings.ToLower(part))
+	}
+	return out, nil
+}

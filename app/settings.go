@@ -53,6 +53,9 @@ func LookupSetting(env string) (Setting, bool) {
 const (
 	onOff    = "on or off"
 	cronSpec = "a 5-field cron spec or a descriptor such as @hourly"
+	sizeSpec = "a positive size such as 8M, 512K or 1048576 (bytes)"
+	// durationSpec is what a timeout may be.
+	durationSpec = "a positive duration such as 10s or 2m"
 )
 
 // Settings are all of Tally's settings, in the README's order.
@@ -128,9 +131,33 @@ var Settings = []Setting{
 	{Env: "TALLY_LOG_LEVEL", Flag: "log-level", Default: "info", Allowed: "debug, info, warn or error",
 		Doc: "`debug`, `info`, `warn`, `error` (JSON logs on stderr, with request ids)",
 		set: func(c *Config, v string) (err error) { c.LogLevel, err = parseLogLevel(v); return }, show: func(c Config) string { return c.LogLevel }},
-	{Env: "TALLY_BODY_LIMIT", Flag: "body-limit", Default: "8M", Allowed: "a positive size such as 8M, 512K or 1048576 (bytes)",
-		Doc: "largest request body",
+	{Env: "TALLY_BODY_LIMIT", Flag: "body-limit", Default: "1M", Allowed: sizeSpec,
+		Doc: "largest request body, except on the ingest routes (413 `request_too_large` beyond)",
 		set: func(c *Config, v string) (err error) { c.BodyLimit, err = parseSize(v); return }, show: func(c Config) string { return c.BodyLimit }},
+	{Env: "TALLY_INGEST_BODY_LIMIT", Flag: "ingest-body-limit", Default: "8M", Allowed: sizeSpec,
+		Doc:  "largest request body of `POST /v1/events` and `POST /v1/events/batch`",
+		set:  func(c *Config, v string) (err error) { c.IngestBodyLimit, err = parseSize(v); return },
+		show: func(c Config) string { return c.IngestBodyLimit }},
+	{Env: "TALLY_READ_HEADER_TIMEOUT", Flag: "read-header-timeout", Default: "10s", Allowed: durationSpec,
+		Doc:  "most time a client may take to send a request's headers (slow clients are cut off)",
+		set:  func(c *Config, v string) (err error) { c.ReadHeaderTimeout, err = parsePositiveDuration(v); return },
+		show: func(c Config) string { return c.ReadHeaderTimeout.String() }},
+	{Env: "TALLY_READ_TIMEOUT", Flag: "read-timeout", Default: "60s", Allowed: durationSpec,
+		Doc:  "most time a client may take to send a whole request, body included",
+		set:  func(c *Config, v string) (err error) { c.ReadTimeout, err = parsePositiveDuration(v); return },
+		show: func(c Config) string { return c.ReadTimeout.String() }},
+	{Env: "TALLY_WRITE_TIMEOUT", Flag: "write-timeout", Default: "60s", Allowed: durationSpec,
+		Doc:  "most time from the end of a request's headers to the end of its reply",
+		set:  func(c *Config, v string) (err error) { c.WriteTimeout, err = parsePositiveDuration(v); return },
+		show: func(c Config) string { return c.WriteTimeout.String() }},
+	{Env: "TALLY_IDLE_TIMEOUT", Flag: "idle-timeout", Default: "120s", Allowed: durationSpec,
+		Doc:  "how long an idle keep-alive connection stays open",
+		set:  func(c *Config, v string) (err error) { c.IdleTimeout, err = parsePositiveDuration(v); return },
+		show: func(c Config) string { return c.IdleTimeout.String() }},
+	{Env: "TALLY_CORS_ORIGINS", Flag: "cors-origins", Default: "", Allowed: "comma-separated origins such as https://app.example.com (scheme://host[:port])",
+		Doc:  "browser origins allowed to call the API (CORS); empty: none, no CORS headers are sent",
+		set:  func(c *Config, v string) (err error) { c.CORSOrigins, err = parseOrigins(v); return },
+		show: func(c Config) string { return strings.Join(c.CORSOrigins, ",") }},
 	{Env: "TALLY_RATE_LIMIT", Flag: "rate-limit", Default: "500", Allowed: "a number of requests per second, 0 or more (0 = off)",
 		Doc:  "requests per second per API key (bursts of twice as many; 429 with `Retry-After` beyond); `0` turns it off",
 		set:  func(c *Config, v string) (err error) { c.RateLimit, err = parseRate(v); return },

@@ -107,6 +107,7 @@ func (s *Service) StartRun(ctx context.Context, tenantID string, asOfGiven *time
 		return Run{}, fmt.Errorf("create invoice run: %w", err)
 	}
 	run := r.toRun()
+	s.metrics.RunStarted()
 	if wait {
 		return s.execute(ctx, run), nil
 	}
@@ -133,6 +134,8 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 
 // execute walks every subscription of the tenant, a page at a time.
 func (s *Service) execute(ctx context.Context, run Run) Run {
+	started := time.Now()
+	defer func() { s.metrics.RunFinished(string(run.Status), time.Since(started)) }()
 	cursor := ""
 	for {
 		page, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: 200, Cursor: cursor})

@@ -56,6 +56,7 @@ func (s *Service) abandonStale(ctx context.Context, tenantID string) error {
 		if err != nil {
 			return fmt.Errorf("mark invoice run %s abandoned: %w", r.ID, err)
 		}
+		s.metrics.RunAbandoned()
 		s.log.Warn("invoice run abandoned: no heartbeat", slog.String("run", r.ID), slog.Time("last_heartbeat", last))
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -18,6 +19,7 @@ type Service struct {
 	usage     Usage
 	credits   Credits
 	log       *slog.Logger
+	metrics   RunMetrics
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -31,8 +33,34 @@ func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage U
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, metrics: noMetrics{}, bgCtx: ctx, bgCancel: cancel}
 	return s
+}
+
+// RunMetrics receives the invoice runs' events (api.Metrics exports them).
+type RunMetrics interface {
+	// RunStarted counts a run begun.
+	RunStarted()
+	// RunFinished counts a run this process ended, by final status, and
+	// its duration.
+	RunFinished(status string, elapsed time.Duration)
+	// RunAbandoned counts a run found dead (no heartbeat) by a later one.
+	RunAbandoned()
+}
+
+type noMetrics struct{}
+
+func (noMetrics) RunStarted()                       {}
+func (noMetrics) RunFinished(string, time.Duration) {}
+func (noMetrics) RunAbandoned()                     {}
+
+// SetMetrics sends the runs' events to m (nil: nowhere). Call it while
+// wiring, before the service is used.
+func (s *Service) SetMetrics(m RunMetrics) {
+	if m == nil {
+		m = noMetrics{}
+	}
+	s.metrics = m
 }
 
 // background runs work that outlives its request (an invoice run without

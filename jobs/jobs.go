@@ -9,6 +9,7 @@ import (
 	"github.com/robfig/cron/v3"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/invoicing"
+	"github.com/tallyhq/tally/invoicing/stripesync"
 	"github.com/tallyhq/tally/tenants"
 )
 
@@ -77,11 +78,31 @@ type Jobs struct {
 	locker    Locker
 	log       *slog.Logger
 	cron      *cron.Cron
+	metrics   Metrics
+}
+
+// Metrics receives the jobs' runs (api.Metrics exports them).
+type Metrics interface {
+	// JobRun counts one run of job by outcome ("done", "failed" or
+	// "skipped": running elsewhere) and its duration.
+	JobRun(job, outcome string, elapsed time.Duration)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) JobRun(string, string, time.Duration) {}
+
+// SetMetrics sends the runs to m (nil: nowhere). Call it before Start.
+func (j *Jobs) SetMetrics(m Metrics) {
+	if m == nil {
+		m = noMetrics{}
+	}
+	j.metrics = m
 }
 
 // New returns the jobs; stripe may be nil.
 func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, log *slog.Logger) *Jobs {
-	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log}
+	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: noMetrics{}}
 }
 
 // Start schedules every job; Stop ends them.
@@ -125,13 +146,18 @@ func (j *Jobs) Stop() {
 func (j *Jobs) Run(ctx context.Context, name string, fn func(context.Context) error) bool {
 	start := time.Now()
 	ran, err := j.locker.TryLock(ctx, name, fn)
+	elapsed := time.Since(start)
+	ms := slog.Float64("elapsed_ms", float64(elapsed.Microseconds())/1000)
 	switch {
 	case err != nil:
-		j.log.Error("job failed", slog.String("job", name), slog.Any("error", err), slog.Duration("elapsed", time.Since(start)))
+		j.metrics.JobRun(name, "failed", elapsed)
+		j.log.Error("job failed", slog.String("job", name), slog.String("error", stripesync.Redact(err)), ms)
 	case !ran:
+		j.metrics.JobRun(name, "skipped", elapsed)
 		j.log.Info("job skipped: running elsewhere", slog.String("job", name))
 	default:
-		j.log.Info("job done", slog.String("job", name), slog.Duration("elapsed", time.Since(start)))
+		j.metrics.JobRun(name, "done", elapsed)
+		j.log.Info("job done", slog.String("job", name), ms)
 	}
 	return ran
 }

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +105,7 @@ func newAPI(cfg Config, log *slog.Logger) *client.API {
 func (s *Syncer) call(ctx context.Context, op, key string, fn func(actx context.Context) error) error {
 	for attempt := 0; ; attempt++ {
 		if err := s.limiter.Wait(ctx); err != nil {
+			s.failed(op, "canceled")
 			return &StripeError{Op: op, Attempts: attempt, Err: err}
 		}
 		a := &answer{}
@@ -110,6 +113,7 @@ func (s *Syncer) call(ctx context.Context, op, key string, fn func(actx context.
 		err := fn(actx)
 		cancel()
 		if err == nil {
+			s.metrics.StripeCall(op, "ok")
 			return nil
 		}
 		retry, why := s.retryable(ctx, err, a)
@@ -118,21 +122,59 @@ func (s *Syncer) call(ctx context.Context, op, key string, fn func(actx context.
 			status = 0 // no (complete) answer
 		}
 		if !retry || attempt >= s.cfg.MaxRetries {
+			s.failed(op, failureCode(ctx, err, status))
 			s.log.Warn("stripe call failed", slog.String("op", op), slog.String("idempotency_key", key),
-				slog.Int("attempts", attempt+1), slog.Int("status", status), slog.String("not_retried", why), slog.Any("error", err))
+				slog.Int("attempts", attempt+1), slog.Int("status", status), slog.String("not_retried", why),
+				slog.String("code", string(stripeCode(err))), slog.String("error", Redact(err)))
 			return &StripeError{Op: op, Attempts: attempt + 1, Status: status, Err: err}
 		}
 		wait := s.backoff(attempt)
+		s.metrics.StripeRetry(op)
 		s.log.Info("stripe call retried", slog.String("op", op), slog.String("idempotency_key", key),
-			slog.Int("attempt", attempt+1), slog.Int("status", status), slog.Duration("wait", wait), slog.Any("error", err))
+			slog.Int("attempt", attempt+1), slog.Int("status", status), slog.Int64("wait_ms", wait.Milliseconds()),
+			slog.String("code", string(stripeCode(err))), slog.String("error", Redact(err)))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
+			s.failed(op, "canceled")
 			return &StripeError{Op: op, Attempts: attempt + 1, Status: status, Err: ctx.Err()}
 		case <-t.C:
 		}
 	}
+}
+
+// failed counts a call failed for good.
+func (s *Syncer) failed(op, code string) {
+	s.metrics.StripeCall(op, "error")
+	s.metrics.StripeFailure(code)
+}
+
+// failureCode names a failure for metrics: Stripe's error code, else
+// http_STATUS, else canceled or timeout (no answer).
+func failureCode(ctx context.Context, err error, status int) string {
+	switch {
+	case stripeCode(err) != "":
+		return string(stripeCode(err))
+	case status != 0:
+		return "http_" + strconv.Itoa(status)
+	case ctx.Err() != nil:
+		return "canceled"
+	}
+	return "timeout"
+}
+
+// emailPattern matches e-mail addresses, which Stripe error messages may
+// quote (an invalid or duplicate customer e-mail).
+var emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+`)
+
+// Redact is err's message for logs: e-mail addresses (customers' personal
+// data, which Stripe's messages may quote) replaced by "[email]".
+func Redact(err error) string {
+	if err == nil {
+		return ""
+	}
+	return emailPattern.ReplaceAllString(err.Error(), "[email]")
 }
 
 // use points a request's parameters at the attempt's context and sets its

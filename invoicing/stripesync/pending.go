@@ -48,7 +48,7 @@ func (s *Syncer) SyncPending(ctx context.Context) (int, error) {
 			break
 		}
 		if _, err := s.Sync(ctx, r.tenantID, r.id); err != nil {
-			s.log.Warn("stripe sync failed", slog.String("tenant_id", r.tenantID), slog.String("invoice_id", r.id), slog.Any("error", err))
+			s.log.Warn("stripe sync failed", slog.String("tenant_id", r.tenantID), slog.String("invoice_id", r.id), slog.String("error", Redact(err)))
 			errs = append(errs, fmt.Errorf("invoice %s: %w", r.id, err))
 			continue
 		}

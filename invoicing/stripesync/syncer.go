@@ -33,6 +33,7 @@ type Syncer struct {
 	log     *slog.Logger
 	api     *client.API
 	limiter *rate.Limiter
+	metrics Metrics
 	// locks serialize syncs of one invoice within this process (by hash of
 	// its id); across processes the idempotency keys keep Stripe right.
 	locks [64]sync.Mutex
@@ -48,7 +49,7 @@ func New(db *store.DB, clock domain.Clock, inv *invoicing.Service, cs *customers
 	}
 	cfg = cfg.withDefaults()
 	s := &Syncer{db: db, clock: clock, inv: inv, cs: cs, cfg: cfg, log: log.With(slog.String("component", "stripesync")),
-		limiter: newLimiter(cfg.RatePerSecond)}
+		limiter: newLimiter(cfg.RatePerSecond), metrics: noMetrics{}}
 	if cfg.APIKey != "" {
 		s.api = newAPI(cfg, s.log)
 	}

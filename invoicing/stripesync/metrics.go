@@ -1,0 +1,28 @@
+package stripesync
+
+// Metrics receives the Stripe calls' outcomes (api.Metrics exports them).
+type Metrics interface {
+	// StripeCall counts a call, after its retries, by operation and
+	// outcome: "ok" or "error".
+	StripeCall(op, outcome string)
+	// StripeRetry counts one repeated attempt.
+	StripeRetry(op string)
+	// StripeFailure counts a call failed for good by its code: Stripe's
+	// error code, http_STATUS, timeout or canceled.
+	StripeFailure(code string)
+}
+
+type noMetrics struct{}
+
+func (noMetrics) StripeCall(string, string) {}
+func (noMetrics) StripeRetry(string)        {}
+func (noMetrics) StripeFailure(string)      {}
+
+// SetMetrics sends the calls' outcomes to m (nil: nowhere). Call it while
+// wiring, before the Syncer is used.
+func (s *Syncer) SetMetrics(m Metrics) {
+	if m == nil {
+		m = noMetrics{}
+	}
+	s.metrics = m
+}
