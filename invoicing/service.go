@@ -18,6 +18,7 @@ type Service struct {
 	usage     Usage
 	credits   Credits
 	log       *slog.Logger
+	balances  *balanceCache
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -31,7 +32,7 @@ func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage U
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, balances: newBalanceCache(), bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 
