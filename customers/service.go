@@ -23,9 +23,9 @@ type Catalog interface {
 // what follows a new subscription (its first invoice) is the caller's (see
 // invoicing.Service.Subscribe).
 type Service struct {
-	db    *store.DB
-	clock domain.Clock
-	plans Catalog
+	db     *store.DB
+	clock  domain.Clock
+	plans  Catalog
 	notify domain.Notifier
 }
 
