@@ -74,6 +74,13 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	svc := &Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
 		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log),
 		Idempotency: idempotency.NewService(db, clock)}
+	// Every committed change that can move a live credit balance drops the
+	// customer's cached balance (invoicing.balanceCache).
+	bn := svc.Invoicing.BalanceNotifier()
+	ms.SetNotifier(bn)
+	ps.SetNotifier(bn)
+	cs.SetNotifier(bn)
+	cr.SetNotifier(bn)
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)

@@ -16,9 +16,15 @@ import (
 // UPDATE on Postgres; SQLite serializes writers), always in id order, and
 // writes its ledger entry in the same transaction.
 type Service struct {
-	db    *store.DB
-	clock domain.Clock
+	db     *store.DB
+	clock  domain.Clock
+	notify domain.Notifier
 }
+
+// SetNotifier makes the service tell n of every grant created or voided
+// through Create and Void (the Tx variants run in the caller's transaction:
+// the caller notifies once it commits).
+func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
 
 // NewService returns a Service.
 func NewService(db *store.DB, clock domain.Clock) *Service { return &Service{db: db, clock: clock} }
@@ -37,6 +43,7 @@ func (s *Service) Create(ctx context.Context, tenantID, customerID string, cur d
 	if in.Paid {
 		return Grant{}, domain.Invalid("paid", "a paid grant is a purchase: it is created with its invoice")
 	}
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: customerID})
 	var g Grant
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -115,6 +122,7 @@ func toGrants(rows []grantRow) ([]Grant, error) {
 // later (its invoice voided) is voided with it. Voiding a voided grant
 // changes nothing.
 func (s *Service) Void(ctx context.Context, tenantID, customerID, id string) (Grant, error) {
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: customerID})
 	now := s.clock.Now(ctx)
 	var g Grant
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {

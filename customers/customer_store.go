@@ -88,6 +88,7 @@ func (s *Service) List(ctx context.Context, tenantID string, page domain.Page) (
 // Update changes a customer's name, email, time zone, or (while it has no
 // subscription) currency.
 func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInput) (Customer, error) {
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: id})
 	c, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return Customer{}, err

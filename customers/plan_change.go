@@ -23,6 +23,7 @@ func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, 
 	if err != nil {
 		return Subscription{}, Subscription{}, err
 	}
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: prev.CustomerID})
 	in.PreviousSubscriptionID = id
 	in.StartAt = &at
 	if in.AnchorAt == nil {

@@ -23,10 +23,15 @@ type Catalog interface {
 // what follows a new subscription (its first invoice) is the caller's (see
 // invoicing.Service.Subscribe).
 type Service struct {
-	db    *store.DB
-	clock domain.Clock
-	plans Catalog
+	db     *store.DB
+	clock  domain.Clock
+	plans  Catalog
+	notify domain.Notifier
 }
+
+// SetNotifier makes the service tell n of every change to a customer or
+// its subscriptions.
+func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
 
 // NewService returns a Service reading plans from catalog.
 func NewService(db *store.DB, clock domain.Clock, catalog Catalog) *Service {

@@ -24,6 +24,7 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		return Subscription{}, fmt.Errorf("create subscription: %w", err)
 	}
+	domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: r.CustomerID})
 	return r.toSubscription(cust.ExternalID, plan.Key), nil
 }
 

@@ -24,7 +24,10 @@ func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.T
 	if err != nil {
 		return Subscription{}, err
 	}
-	return s.GetSubscription(ctx, tenantID, id)
+	sub, err := s.GetSubscription(ctx, tenantID, id)
+	// Committed: tell the notifier (the whole tenant if the read failed).
+	domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: sub.CustomerID})
+	return sub, err
 }
 
 func (s *Service) setEnd(ctx context.Context, tx *gorm.DB, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool) error {

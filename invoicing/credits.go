@@ -8,6 +8,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/credits"
+	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/plans/rating"
@@ -127,35 +128,112 @@ func (s *Service) previewCredits(ctx context.Context, inv *Invoice) error {
 // CreditBalance is the customer's credit balance at at (zero: now), per
 // unit (pricing.md, "Credits"): granted − drawn by finalized invoices −
 // what its drafts (as stored, in the order they close) and then the open
-// periods' proposed invoices at at (usage up to at and the next advance
-// fees) would draw, in draw order; 0 once expired or voided.
+// periods' proposed invoices at at (usage up to at, read from rollups, and
+// the next advance fees) would draw, in draw order; 0 once expired or
+// voided. The grants and drafts are read once for all open periods. A live
+// answer (at zero) may come from the per-customer cache (balanceCache
+// documents why it is never stale). The result must not be modified.
 func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, error) {
-	if at.IsZero() {
-		at = s.clock.Now(ctx)
+	now := s.clock.Now(ctx)
+	live := at.IsZero() || at.Equal(now)
+	if live {
+		at = now
+		if b, ok := s.balances.get(tenantID, customerID, now); ok {
+			return b, nil
+		}
 	}
-	if _, err := s.customers.Get(ctx, tenantID, customerID); err != nil {
+	cu, err := s.customers.Get(ctx, tenantID, customerID)
+	if err != nil {
 		return nil, err
+	}
+	st := s.balances.stamp(tenantID, cu.ID, cu.ExternalID)
+	units, until, err := s.creditBalance(ctx, tenantID, cu.ID, at)
+	if err != nil {
+		return nil, err
+	}
+	if live {
+		s.balances.put(st, now, until, units)
+	}
+	return units, nil
+}
+
+// creditBalance computes the balance at at, and the first instant after
+// at when time alone could change it (see balanceCache).
+func (s *Service) creditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, time.Time, error) {
+	until := at.Truncate(15 * time.Minute).Add(15 * time.Minute)
+	bound := func(t *time.Time) {
+		if t != nil && t.After(at) && t.Before(until) {
+			until = *t
+		}
 	}
 	actual, err := s.credits.List(ctx, tenantID, customerID)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
 	if len(actual) == 0 {
-		return []credits.UnitBalance{}, nil
+		return []credits.UnitBalance{}, until, nil
 	}
-	grants, pending, err := s.afterDrafts(ctx, tenantID, customerID)
-	if err != nil {
-		return nil, err
+	for _, g := range actual {
+		bound(g.ExpiresAt)
 	}
-	open, err := s.ProposedForCustomer(ctx, tenantID, customerID, at)
+	grants := append([]credits.Grant(nil), actual...)
+	pending := map[string]decimal.Decimal{}
+	drafts, err := s.drafts(ctx, tenantID, customerID)
 	if err != nil {
-		return nil, err
+		return nil, time.Time{}, err
+	}
+	for _, d := range drafts {
+		simulate(grants, pending, d)
+	}
+	open, err := s.openPeriods(ctx, tenantID, customerID, at, bound)
+	if err != nil {
+		return nil, time.Time{}, err
 	}
 	sort.SliceStable(open, func(i, j int) bool { return open[i].Period.End.Before(open[j].Period.End) })
 	for _, p := range open {
 		simulate(grants, pending, p)
 	}
-	return credits.Summarize(actual, pending, at), nil
+	return credits.Summarize(actual, pending, at), until, nil
+}
+
+// openPeriods is the proposed invoice at at, without credit, of every
+// subscription of the customer active or in trial then; bound is given
+// each subscription's start, trial end and end.
+func (s *Service) openPeriods(ctx context.Context, tenantID, customerID string, at time.Time, bound func(*time.Time)) ([]Invoice, error) {
+	var subs []customers.Subscription
+	cursor := ""
+	for {
+		page, err := s.customers.ListSubscriptions(ctx, tenantID, customers.SubscriptionQuery{CustomerID: customerID}, domain.Page{Limit: domain.MaxPageLimit, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for _, sub := range page.Data {
+			start := sub.StartAt
+			bound(&start)
+			bound(sub.TrialEnd)
+			bound(sub.EndsAt)
+			if st := sub.StatusAt(at); st == customers.Active || st == customers.Trialing {
+				subs = append(subs, sub)
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	scs, err := s.customers.Contexts(ctx, tenantID, subs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Invoice, 0, len(scs))
+	for _, sc := range scs {
+		inv, err := s.proposedBare(ctx, sc, at)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, inv)
+	}
+	return out, nil
 }
 
 // drawCredits draws prepaid credit for an invoice being finalized, inside

@@ -230,9 +230,10 @@ func TestPaidGrantIssuesAManualInvoiceAndWaitsForPayment(t *testing.T) {
 
 func TestConcurrentFinalizationsAndVoidsNeverDrawTwice(t *testing.T) {
 	// One customer, six subscriptions on pro (each with a $31 start draft)
-	// and one $50 grant applying to all. Finalizations, voids and balance
-	// reads race; afterwards the grant holds exactly 50 − what the
-	// invoices that are not void say they drew, never below zero.
+	// and one $50 grant applying to all. Finalizations, voids, ingestion of
+	// the customer's events and balance reads race; afterwards the grant
+	// holds exactly 50 − what the invoices that are not void say they drew,
+	// never below zero, and the live (cached) balance is the fresh one.
 	apptest.Each(t, ts("2026-03-20T00:00:00Z"), func(t *testing.T, s *apptest.Server) {
 		w := newWorld(t, s)
 		var subs []string
@@ -246,6 +247,23 @@ func TestConcurrentFinalizationsAndVoidsNeverDrawTwice(t *testing.T) {
 			ids = append(ids, w.find(sub, "subscription_start")["id"].(string))
 		}
 		var wg sync.WaitGroup
+		// Ingestion of the customer's usage races too: 4 batches of 5
+		// executions ($1 each) in March.
+		for b := 0; b < 4; b++ {
+			wg.Add(1)
+			go func(b int) {
+				defer wg.Done()
+				var evs []map[string]any
+				for j := 0; j < 5; j++ {
+					evs = append(evs, map[string]any{"id": fmt.Sprintf("race-%d-%d", b, j), "event_name": "agent.execution", "customer": "acme", "timestamp": "2026-03-19T12:00:00Z"})
+				}
+				s.Do("POST", "/v1/events/batch", w.key, map[string]any{"events": evs})
+				live := w.balance(cust, "", "USD")
+				if decimal.RequireFromString(live["remaining"].(string)).IsNegative() {
+					t.Errorf("negative balance during the race: %v", live)
+				}
+			}(b)
+		}
 		for i, id := range ids {
 			wg.Add(2)
 			go func(id string) {
@@ -273,6 +291,14 @@ func TestConcurrentFinalizationsAndVoidsNeverDrawTwice(t *testing.T) {
 		if !used.Equal(drawn) || used.GreaterThan(decimal.NewFromInt(50)) || decimal.RequireFromString(b["remaining"].(string)).IsNegative() {
 			t.Errorf("used %s, finalized invoices drew %s; balance %v", used, drawn, b)
 		}
+		// The live answer (cacheable) is the one computed afresh a microsecond
+		// after now (never cached): no write left it stale.
+		fresh := w.balance(cust, "2026-03-20T00:00:00.000001Z", "USD")
+		for _, f := range []string{"used", "pending", "remaining"} {
+			if b[f] != fresh[f] {
+				t.Errorf("live balance %s = %v, computed afresh %v", f, b[f], fresh[f])
+			}
+		}
 		led := w.get("/v1/customers/" + cust + "/credit_ledger?limit=500")["data"].([]any)
 		last := led[len(led)-1].(map[string]any)
 		for _, e := range led {
@@ -283,5 +309,34 @@ func TestConcurrentFinalizationsAndVoidsNeverDrawTwice(t *testing.T) {
 		if want := decimal.NewFromInt(50).Sub(drawn).StringFixed(2); last["balance"] != want {
 			t.Errorf("ledger ends at %v, want %s", last["balance"], want)
 		}
+	})
+}
+
+func TestLiveBalanceIsNeverStale(t *testing.T) {
+	// 1,000 credits, executions at 10 credits. The live balance is read
+	// (and cached) after each write; each must show at once: 2 executions
+	// = 980 left, a second grant of 500 = 1,480, 3 more = 1,450, the grant
+	// voided = 950; March drafted on Apr 1: 50 pending; finalized: 50 used.
+	apptest.Each(t, ts("2026-03-20T00:00:00Z"), func(t *testing.T, s *apptest.Server) {
+		w := newWorld(t, s)
+		w.aiPlan()
+		sub := w.subscribe("acme", "ai", "2026-03-01T00:00:00Z", "")
+		cust := w.customerOf(sub)
+		w.post(201, "/v1/customers/"+cust+"/credit_grants", `{"amount":"1000","unit":"credits","conversion_rate":"0.01"}`)
+		w.wantBalance("granted", cust, "", "credits", "remaining", "1000.000000")
+		w.events("acme", "2026-03-19T10:00:00Z", "2026-03-19T10:00:00Z")
+		w.wantBalance("2 executions", cust, "", "credits", "remaining", "980.000000")
+		g := w.post(201, "/v1/customers/"+cust+"/credit_grants", `{"amount":"500","unit":"credits","conversion_rate":"0.01"}`)
+		w.wantBalance("a second grant", cust, "", "credits", "remaining", "1480.000000")
+		w.events("acme", "2026-03-19T11:00:00Z", "2026-03-19T11:00:00Z", "2026-03-19T11:00:00Z")
+		w.wantBalance("3 more", cust, "", "credits", "remaining", "1450.000000")
+		s.Must(200, "DELETE", "/v1/customers/"+cust+"/credit_grants/"+g["id"].(string), w.key, nil)
+		w.wantBalance("the second voided", cust, "", "credits", "remaining", "950.000000")
+		s.Clock.Set(ts("2026-04-01T01:00:00Z"))
+		w.post(201, "/v1/invoice_runs", `{"wait":true}`)
+		w.wantBalance("March drafted", cust, "", "credits", "pending", "50.000000")
+		w.post(200, "/v1/invoices/"+w.find(sub, "cycle")["id"].(string)+"/finalize", "")
+		w.wantBalance("finalized", cust, "", "credits", "used", "50.000000")
+		w.wantBalance("finalized", cust, "", "credits", "pending", "0.000000")
 	})
 }

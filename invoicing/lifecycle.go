@@ -74,6 +74,7 @@ func (s *Service) refreshDraft(ctx context.Context, tenantID, id, verb string, t
 		}
 		return then(tx, fresh)
 	})
+	s.changed(tenantID, fresh.CustomerID)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -201,7 +202,9 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 	if err != nil {
 		return Invoice{}, err
 	}
-	return s.Get(ctx, tenantID, id)
+	inv, err := s.Get(ctx, tenantID, id)
+	s.changed(tenantID, inv.CustomerID) // the whole tenant if the read failed
+	return inv, err
 }
 
 // FinalizeDue finalizes every draft of every tenant whose period ended

@@ -27,6 +27,10 @@ func (s *Service) Proposed(ctx context.Context, tenantID, subscriptionID string,
 }
 
 func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Time) (Invoice, error) {
+	return s.proposedWith(ctx, sc, at, true)
+}
+
+func (s *Service) proposedWith(ctx context.Context, sc customers.Context, at time.Time, preview bool) (Invoice, error) {
 	if at.IsZero() {
 		at = s.clock.Now(ctx)
 	}
@@ -72,11 +76,21 @@ func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Ti
 		inv.Lines = []Line{}
 	}
 	inv.total()
+	if !preview {
+		return inv, nil
+	}
 	// What the customer's prepaid credit would pay, after its drafts.
 	if err := s.previewCredits(ctx, &inv); err != nil {
 		return Invoice{}, err
 	}
 	return inv, nil
+}
+
+// proposedBare is proposed without the credit preview (the balance draws
+// all of a customer's open periods itself, reading its grants and drafts
+// once).
+func (s *Service) proposedBare(ctx context.Context, sc customers.Context, at time.Time) (Invoice, error) {
+	return s.proposedWith(ctx, sc, at, false)
 }
 
 // ProposedForCustomer computes the proposed invoice of every subscription of

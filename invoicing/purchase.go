@@ -54,6 +54,7 @@ func (s *Service) PurchaseCredits(ctx context.Context, tenantID, customerID stri
 		g, err = s.credits.CreateTx(tx, tenantID, cu.ID, cu.Currency, in, now, inv.ID)
 		return err
 	})
+	s.changed(tenantID, cu.ID)
 	if err != nil {
 		return credits.Grant{}, Invoice{}, err
 	}

@@ -59,6 +59,7 @@ func (s *Service) Regenerate(ctx context.Context, tenantID, id string) (Invoice,
 		}
 		return nil
 	})
+	s.changed(tenantID, old.CustomerID)
 	if err != nil {
 		if domain.KindOf(err) != "" {
 			return Invoice{}, err

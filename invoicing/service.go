@@ -20,6 +20,7 @@ type Service struct {
 	credits   Credits
 	log       *slog.Logger
 	metrics   RunMetrics
+	balances  *balanceCache
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -33,7 +34,7 @@ func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage U
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, metrics: noMetrics{}, bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, metrics: noMetrics{}, balances: newBalanceCache(), bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 

@@ -20,6 +20,7 @@ func (s *Service) insert(ctx context.Context, inv Invoice) (bool, error) {
 		created, err = insertTx(tx, inv)
 		return err
 	})
+	s.changed(inv.TenantID, inv.CustomerID)
 	if err != nil {
 		return false, fmt.Errorf("store invoice: %w", err)
 	}

@@ -48,6 +48,7 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 	if err != nil {
 		return IngestResult{}, fmt.Errorf("store events: %w", err)
 	}
+	notifyIngested(s.notify, tenantID, valid, now)
 	for _, f := range fresh {
 		if f {
 			res.Accepted++
@@ -135,4 +136,25 @@ func (s *Service) ListEvents(ctx context.Context, tenantID string, q EventQuery,
 		return domain.List[Event]{}, fmt.Errorf("list events: %w", err)
 	}
 	return domain.PageOf(out, page.Limit, encodeEventCursor), nil
+}
+
+// notifyIngested tells n which customers got events, with the latest
+// timestamp of those lying ahead of now.
+func notifyIngested(n domain.Notifier, tenantID string, evs []NewEvent, now time.Time) {
+	if n == nil {
+		return
+	}
+	ahead := map[string]time.Time{}
+	for _, e := range evs {
+		t, ok := ahead[e.Customer]
+		if !ok || e.Timestamp.After(t) {
+			if e.Timestamp.After(now) {
+				t = e.Timestamp
+			}
+			ahead[e.Customer] = t
+		}
+	}
+	for c, t := range ahead {
+		n.Changed(domain.Change{TenantID: tenantID, ExternalID: c, EventsUntil: t})
+	}
 }

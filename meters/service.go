@@ -17,7 +17,12 @@ type Service struct {
 	db     *store.DB
 	events EventStore
 	clock  domain.Clock
+	notify domain.Notifier
 }
+
+// SetNotifier makes the service tell n of every committed ingestion (per
+// customer) and meter edit (the whole tenant).
+func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
 
 // NewService returns a Service on db whose events are kept in db too, by
 // the SQL store of db's dialect (NewSQLStore).
@@ -123,6 +128,7 @@ func (s *Service) List(ctx context.Context, tenantID string, page domain.Page, i
 
 // Update changes a meter's name or unit.
 func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInput) (Meter, error) {
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID})
 	m, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return Meter{}, err
@@ -151,6 +157,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 // stored and prices that already use it keep billing. Archiving twice is
 // harmless.
 func (s *Service) Archive(ctx context.Context, tenantID, id string) (Meter, error) {
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID})
 	m, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return Meter{}, err

@@ -12,7 +12,12 @@ type Service struct {
 	meters MeterLookup
 	series SeriesKeeper
 	usage  PlanUsage
+	notify domain.Notifier
 }
+
+// SetNotifier makes the service tell n of every plan edit (the whole
+// tenant).
+func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
 
 // NewService returns a Service. Every collaborator is required: meters to
 // check usage prices, series to keep the rollups they read, usage to refuse

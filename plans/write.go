@@ -56,6 +56,7 @@ func insertPrices(tx *gorm.DB, tenantID, planID string, prices []Price) error {
 // Update changes a plan. Name and description may always change; currency,
 // interval and prices only while no subscription uses the plan.
 func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInput) (Plan, error) {
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID})
 	cur, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return Plan{}, err
@@ -122,6 +123,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 
 // Archive stops new subscriptions to the plan; existing ones keep billing.
 func (s *Service) Archive(ctx context.Context, tenantID, id string) (Plan, error) {
+	defer domain.Notify(s.notify, domain.Change{TenantID: tenantID})
 	p, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return Plan{}, err
