@@ -151,7 +151,7 @@ func (s *Service) issueEnd(ctx context.Context, tenantID, subscriptionID string)
 	if err != nil {
 		return nil, err
 	}
-	if _, _, err := s.endInvoice(ctx, c, now, have, ""); err != nil {
+	if _, _, err := s.endInvoice(ctx, c, now, have, "", s.insert); err != nil {
 		return nil, err
 	}
 	cutP, ok := c.cutPeriod()

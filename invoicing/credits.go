@@ -185,6 +185,16 @@ func (s *Service) creditBalance(ctx context.Context, tenantID, customerID string
 	for _, d := range drafts {
 		simulate(grants, pending, d)
 	}
+	// Periods that have ended by at but that no invoice run has drafted yet
+	// draw like drafts: the balance is what the next invoices will say,
+	// whenever the run happens.
+	due, err := s.undrafted(ctx, tenantID, customerID, at)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	for _, d := range due {
+		simulate(grants, pending, d)
+	}
 	open, err := s.openPeriods(ctx, tenantID, customerID, at, bound)
 	if err != nil {
 		return nil, time.Time{}, err
@@ -274,4 +284,37 @@ func (s *Service) settleCredits(tx *gorm.DB, invoiceID string, to Status, now ti
 		return s.credits.ActivateTx(tx, invoiceID, now)
 	}
 	return nil
+}
+
+// undrafted computes, without storing them, the invoices an invoice run as
+// of at would draft for the customer's subscriptions, in the order they
+// close.
+func (s *Service) undrafted(ctx context.Context, tenantID, customerID string, at time.Time) ([]Invoice, error) {
+	var out []Invoice
+	collect := func(_ context.Context, inv Invoice) (bool, error) {
+		out = append(out, inv)
+		return true, nil
+	}
+	cursor := ""
+	for {
+		page, err := s.customers.ListSubscriptions(ctx, tenantID, customers.SubscriptionQuery{CustomerID: customerID}, domain.Page{Limit: domain.MaxPageLimit, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		scs, err := s.customers.Contexts(ctx, tenantID, page.Data)
+		if err != nil {
+			return nil, err
+		}
+		for _, sc := range scs {
+			if _, _, err := s.invoiceSubscription(ctx, sc, at, "", collect); err != nil {
+				return nil, err
+			}
+		}
+		if page.NextCursor == "" {
+			break
+		}
+		cursor = page.NextCursor
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Period.End.Before(out[j].Period.End) })
+	return out, nil
 }

@@ -153,7 +153,7 @@ func (c *composer) cutPeriod() (domain.Period, bool) {
 
 // endInvoice drafts the invoice closing a subscription's cut last period,
 // if its end lies inside a period and has passed by asOf.
-func (s *Service) endInvoice(ctx context.Context, c *composer, asOf time.Time, have map[key]bool, runID string) (created, existing int, err error) {
+func (s *Service) endInvoice(ctx context.Context, c *composer, asOf time.Time, have map[key]bool, runID string, store put) (created, existing int, err error) {
 	sub := c.sc.Subscription
 	if sub.EndsAt == nil || sub.EndsAt.After(asOf) || sub.EndReason == "" {
 		return 0, 0, nil
@@ -166,7 +166,7 @@ func (s *Service) endInvoice(ctx context.Context, c *composer, asOf time.Time, h
 	if have[key{reason, micros(cutP.Start)}] {
 		return 0, 1, nil
 	}
-	made, err := s.draftCut(ctx, c, reason, cutP, runID)
+	made, err := s.draftCut(ctx, c, reason, cutP, runID, store)
 	if err != nil || !made {
 		return 0, 1, err
 	}
@@ -174,7 +174,7 @@ func (s *Service) endInvoice(ctx context.Context, c *composer, asOf time.Time, h
 }
 
 // draftCut computes and stores the invoice closing a cut period.
-func (s *Service) draftCut(ctx context.Context, c *composer, reason Reason, p domain.Period, runID string) (bool, error) {
+func (s *Service) draftCut(ctx context.Context, c *composer, reason Reason, p domain.Period, runID string, store put) (bool, error) {
 	var lines []Line
 	var err error
 	if reason == PlanChange {
@@ -193,5 +193,5 @@ func (s *Service) draftCut(ctx context.Context, c *composer, reason Reason, p do
 		CustomerID: sub.CustomerID, SubscriptionID: sub.ID, Currency: c.sc.Plan.Currency, Period: p, Lines: lines,
 		RunID: runID, CreatedAt: s.clock.Now(ctx)}
 	inv.total()
-	return s.insert(ctx, inv)
+	return store(ctx, inv)
 }

@@ -154,7 +154,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 		for _, sc := range scs {
 			s.beat(ctx, &run)
 			sub := sc.Subscription
-			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID)
+			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID, s.insert)
 			run.Processed++
 			run.InvoicesCreated += created
 			run.InvoicesExisting += existing
@@ -187,7 +187,11 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 
 // invoiceSubscription drafts the missing invoices of one subscription up to
 // asOf and counts what it created and what already existed.
-func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context, asOf time.Time, runID string) (created, existing int, err error) {
+// put stores a drafted invoice (insert), or collects it (a balance that
+// counts the invoices a run would draft); it reports whether it was new.
+type put func(ctx context.Context, inv Invoice) (bool, error)
+
+func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context, asOf time.Time, runID string, store put) (created, existing int, err error) {
 	have, err := s.existing(ctx, sc.Subscription.TenantID, sc.Subscription.ID)
 	if err != nil {
 		return 0, 0, err
@@ -207,7 +211,7 @@ func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context,
 		if have[key{SubscriptionStart, micros(first.Start)}] {
 			existing++
 		} else {
-			made, err := s.draft(ctx, c, SubscriptionStart, first, runID)
+			made, err := s.draft(ctx, c, SubscriptionStart, first, runID, store)
 			if err != nil {
 				return created, existing, err
 			}
@@ -230,7 +234,7 @@ chunks:
 				existing++
 				continue
 			}
-			made, err := s.draft(ctx, c, Cycle, p, runID)
+			made, err := s.draft(ctx, c, Cycle, p, runID, store)
 			if err != nil {
 				return created, existing, err
 			}
@@ -238,7 +242,7 @@ chunks:
 		}
 		periods = c.cyc.PeriodsEndingBetween(periods[len(periods)-1].End, asOf)
 	}
-	made, had, err := s.endInvoice(ctx, c, asOf, have, runID)
+	made, had, err := s.endInvoice(ctx, c, asOf, have, runID, store)
 	return created + made, existing + had, err
 }
 
@@ -256,7 +260,7 @@ func (s *Service) firstPeriod(c *composer) (domain.Period, bool) {
 
 // draft computes and stores one invoice; false if another run stored it
 // first.
-func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domain.Period, runID string) (bool, error) {
+func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domain.Period, runID string, store put) (bool, error) {
 	var lines []Line
 	var err error
 	switch reason {
@@ -273,7 +277,7 @@ func (s *Service) draft(ctx context.Context, c *composer, reason Reason, p domai
 		CustomerID: sub.CustomerID, SubscriptionID: sub.ID, Currency: c.sc.Plan.Currency, Period: p, Lines: lines,
 		RunID: runID, CreatedAt: s.clock.Now(ctx)}
 	inv.total()
-	return s.insert(ctx, inv)
+	return store(ctx, inv)
 }
 
 func (s *Service) openSubscription(ctx context.Context, sub customers.Subscription) error {
@@ -292,6 +296,6 @@ func (s *Service) openSubscription(ctx context.Context, sub customers.Subscripti
 	if !ok || first.Start.After(s.clock.Now(ctx)) {
 		return nil
 	}
-	_, err = s.draft(ctx, c, SubscriptionStart, first, "")
+	_, err = s.draft(ctx, c, SubscriptionStart, first, "", s.insert)
 	return err
 }
