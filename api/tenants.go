@@ -48,7 +48,7 @@ func (s *Server) createTenant(c echo.Context) error {
 
 type keyCreateReq struct {
 	Kind string `json:"kind" openapi:"required,enum=key_kind"`
-	Name string `json:"name"`
+	Name string `json:"name" openapi:"required,min=1"`
 }
 
 func (s *Server) createKey(c echo.Context) error {
