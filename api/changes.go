@@ -10,13 +10,13 @@ import (
 )
 
 type cancelReq struct {
-	At      string `json:"at"`
+	At      string `json:"at" doc:"\"now\", \"period_end\" or an RFC 3339 timestamp."`
 	Prorate bool   `json:"prorate"`
 }
 
 type changePlanReq struct {
-	Plan string `json:"plan"`
-	At   string `json:"at"`
+	Plan string `json:"plan" openapi:"required" doc:"The new plan's key."`
+	At   string `json:"at" doc:"\"now\" or \"period_end\"."`
 }
 
 // changeJSON answers a cancel or a plan change: the subscription as it is

@@ -16,15 +16,15 @@ import (
 // when its credits can be drawn.
 type grantReq struct {
 	Name           string           `json:"name"`
-	Amount         *decimal.Decimal `json:"amount"`
-	Unit           string           `json:"unit"`
-	ConversionRate *decimal.Decimal `json:"conversion_rate"`
-	Priority       *int             `json:"priority"`
+	Amount         *decimal.Decimal `json:"amount" openapi:"required"`
+	Unit           string           `json:"unit" doc:"The customer's currency (default) or a custom unit such as credits."`
+	ConversionRate *decimal.Decimal `json:"conversion_rate" doc:"Value of one custom unit in the currency."`
+	Priority       *int             `json:"priority" openapi:"min=1"`
 	ExpiresAt      *time.Time       `json:"expires_at"`
-	AppliesTo      string           `json:"applies_to"`
+	AppliesTo      string           `json:"applies_to" openapi:"enum=applies_to"`
 	Paid           bool             `json:"paid"`
-	Price          *decimal.Decimal `json:"price"`
-	Usable         string           `json:"usable"`
+	Price          *decimal.Decimal `json:"price" doc:"What a paid grant costs; it issues a manual invoice."`
+	Usable         string           `json:"usable" openapi:"enum=usable"`
 }
 
 type grantJSON struct {
@@ -32,19 +32,19 @@ type grantJSON struct {
 	CustomerID     string  `json:"customer_id"`
 	Name           string  `json:"name"`
 	Unit           string  `json:"unit"`
-	ConversionRate string  `json:"conversion_rate"`
-	Amount         string  `json:"amount"`
-	Remaining      string  `json:"remaining"`
-	Value          string  `json:"value"`
+	ConversionRate string  `json:"conversion_rate" openapi:"decimal"`
+	Amount         string  `json:"amount" openapi:"decimal"`
+	Remaining      string  `json:"remaining" openapi:"decimal"`
+	Value          string  `json:"value" openapi:"decimal"`
 	Priority       int     `json:"priority"`
-	AppliesTo      string  `json:"applies_to"`
+	AppliesTo      string  `json:"applies_to" openapi:"enum=applies_to"`
 	Paid           bool    `json:"paid"`
-	Price          *string `json:"price"`
+	Price          *string `json:"price" openapi:"decimal"`
 	InvoiceID      *string `json:"invoice_id"`
-	UsableAt       *string `json:"usable_at"`
-	ExpiresAt      *string `json:"expires_at"`
-	CreatedAt      string  `json:"created_at"`
-	VoidedAt       *string `json:"voided_at"`
+	UsableAt       *string `json:"usable_at" openapi:"date-time"`
+	ExpiresAt      *string `json:"expires_at" openapi:"date-time"`
+	CreatedAt      string  `json:"created_at" openapi:"date-time"`
+	VoidedAt       *string `json:"voided_at" openapi:"date-time"`
 }
 
 type grantListJSON struct {
@@ -52,7 +52,7 @@ type grantListJSON struct {
 	// Balance is what the usable grants' remaining amounts (after finalized
 	// invoices) are worth now, in the currency; credit_balance also
 	// subtracts drafts and open periods.
-	Balance  string `json:"balance"`
+	Balance  string `json:"balance" openapi:"decimal"`
 	Currency string `json:"currency"`
 }
 
@@ -139,16 +139,16 @@ func (s *Server) voidGrant(c echo.Context) error {
 type grantBalanceJSON struct {
 	ID        string  `json:"id"`
 	Name      string  `json:"name"`
-	Status    string  `json:"status"`
+	Status    string  `json:"status" openapi:"enum=grant_status"`
 	Priority  int     `json:"priority"`
-	AppliesTo string  `json:"applies_to"`
-	ExpiresAt *string `json:"expires_at"`
-	Granted   string  `json:"granted"`
-	Used      string  `json:"used"`
-	Pending   string  `json:"pending"`
-	Expired   string  `json:"expired"`
-	Voided    string  `json:"voided"`
-	Remaining string  `json:"remaining"`
+	AppliesTo string  `json:"applies_to" openapi:"enum=applies_to"`
+	ExpiresAt *string `json:"expires_at" openapi:"date-time"`
+	Granted   string  `json:"granted" openapi:"decimal"`
+	Used      string  `json:"used" openapi:"decimal"`
+	Pending   string  `json:"pending" openapi:"decimal"`
+	Expired   string  `json:"expired" openapi:"decimal"`
+	Voided    string  `json:"voided" openapi:"decimal"`
+	Remaining string  `json:"remaining" openapi:"decimal"`
 }
 
 // unitBalanceJSON is one unit in credit_balance: remaining = granted −
@@ -156,20 +156,20 @@ type grantBalanceJSON struct {
 // (at each grant's conversion_rate).
 type unitBalanceJSON struct {
 	Unit      string             `json:"unit"`
-	Granted   string             `json:"granted"`
-	Used      string             `json:"used"`
-	Pending   string             `json:"pending"`
-	Expired   string             `json:"expired"`
-	Voided    string             `json:"voided"`
-	Remaining string             `json:"remaining"`
-	Value     string             `json:"value"`
+	Granted   string             `json:"granted" openapi:"decimal"`
+	Used      string             `json:"used" openapi:"decimal"`
+	Pending   string             `json:"pending" openapi:"decimal"`
+	Expired   string             `json:"expired" openapi:"decimal"`
+	Voided    string             `json:"voided" openapi:"decimal"`
+	Remaining string             `json:"remaining" openapi:"decimal"`
+	Value     string             `json:"value" openapi:"decimal"`
 	Grants    []grantBalanceJSON `json:"grants"`
 }
 
 // creditBalanceJSON is GET /v1/customers/{id}/credit_balance.
 type creditBalanceJSON struct {
 	CustomerID string            `json:"customer_id"`
-	At         string            `json:"at"`
+	At         string            `json:"at" openapi:"date-time"`
 	Currency   string            `json:"currency"`
 	Data       []unitBalanceJSON `json:"data"`
 }
@@ -211,14 +211,14 @@ func (s *Server) creditBalance(c echo.Context) error {
 // adds credit), balance the running balance of its unit after it.
 type ledgerEntryJSON struct {
 	ID        string  `json:"id"`
-	Kind      string  `json:"kind"`
+	Kind      string  `json:"kind" openapi:"enum=ledger_kind"`
 	GrantID   string  `json:"grant_id"`
 	InvoiceID *string `json:"invoice_id"`
 	Unit      string  `json:"unit"`
-	Units     string  `json:"units"`
-	Amount    string  `json:"amount"`
-	Balance   string  `json:"balance"`
-	At        string  `json:"at"`
+	Units     string  `json:"units" openapi:"decimal"`
+	Amount    string  `json:"amount" openapi:"decimal"`
+	Balance   string  `json:"balance" openapi:"decimal"`
+	At        string  `json:"at" openapi:"date-time"`
 }
 
 func (s *Server) creditLedger(c echo.Context) error {

@@ -10,11 +10,11 @@ import (
 )
 
 type customerReq struct {
-	ExternalID string `json:"external_id"`
+	ExternalID string `json:"external_id" openapi:"required,min=1"`
 	Name       string `json:"name"`
 	Email      string `json:"email"`
-	Currency   string `json:"currency"`
-	Timezone   string `json:"timezone"`
+	Currency   string `json:"currency" openapi:"required" doc:"ISO 4217 code."`
+	Timezone   string `json:"timezone" doc:"IANA zone; default UTC."`
 }
 
 type customerUpdateReq struct {
@@ -31,8 +31,8 @@ type customerJSON struct {
 	Email      string `json:"email"`
 	Currency   string `json:"currency"`
 	Timezone   string `json:"timezone"`
-	CreatedAt  string `json:"created_at"`
-	UpdatedAt  string `json:"updated_at"`
+	CreatedAt  string `json:"created_at" openapi:"date-time"`
+	UpdatedAt  string `json:"updated_at" openapi:"date-time"`
 }
 
 func toCustomerJSON(c customers.Customer) customerJSON {
@@ -87,16 +87,16 @@ func (s *Server) updateCustomer(c echo.Context) error {
 }
 
 type subscriptionReq struct {
-	Customer     string     `json:"customer"`
-	Plan         string     `json:"plan"`
+	Customer     string     `json:"customer" openapi:"required" doc:"The customer's external_id."`
+	Plan         string     `json:"plan" openapi:"required" doc:"The plan's key."`
 	StartAt      *time.Time `json:"start_at"`
-	BillingCycle string     `json:"billing_cycle"`
-	TrialDays    int        `json:"trial_days"`
+	BillingCycle string     `json:"billing_cycle" openapi:"enum=billing_cycle"`
+	TrialDays    int        `json:"trial_days" openapi:"min=0"`
 }
 
 type periodJSON struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
+	Start string `json:"start" openapi:"date-time"`
+	End   string `json:"end" openapi:"date-time"`
 }
 
 type subscriptionJSON struct {
@@ -105,15 +105,15 @@ type subscriptionJSON struct {
 	CustomerID    string      `json:"customer_id"`
 	Plan          string      `json:"plan"`
 	PlanID        string      `json:"plan_id"`
-	Status        string      `json:"status"`
-	StartAt       string      `json:"start_at"`
-	BillingCycle  string      `json:"billing_cycle"`
+	Status        string      `json:"status" openapi:"enum=subscription_status"`
+	StartAt       string      `json:"start_at" openapi:"date-time"`
+	BillingCycle  string      `json:"billing_cycle" openapi:"enum=billing_cycle"`
 	TrialDays     int         `json:"trial_days"`
-	TrialEnd      *string     `json:"trial_end"`
-	EndsAt        *string     `json:"ends_at"`
-	CanceledAt    *string     `json:"canceled_at"`
+	TrialEnd      *string     `json:"trial_end" openapi:"date-time"`
+	EndsAt        *string     `json:"ends_at" openapi:"date-time"`
+	CanceledAt    *string     `json:"canceled_at" openapi:"date-time"`
 	CurrentPeriod *periodJSON `json:"current_period"`
-	CreatedAt     string      `json:"created_at"`
+	CreatedAt     string      `json:"created_at" openapi:"date-time"`
 }
 
 func toPeriodJSON(p domain.Period) *periodJSON {

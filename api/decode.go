@@ -336,7 +336,7 @@ func cursorPtr(s string) *string {
 
 type listBody[T any] struct {
 	Data       []T     `json:"data"`
-	NextCursor *string `json:"next_cursor"`
+	NextCursor *string `json:"next_cursor" doc:"null on the last page."`
 }
 
 func listOf[S, T any](l domain.List[S], conv func(S) T) listBody[T] {

@@ -12,15 +12,21 @@ import (
 )
 
 type eventReq struct {
-	ID         string          `json:"id"`
-	EventName  string          `json:"event_name"`
-	Customer   string          `json:"customer"`
-	Timestamp  *string         `json:"timestamp"`
+	ID         string          `json:"id" openapi:"required,min=1" doc:"The client's idempotency key: one id is counted once per tenant."`
+	EventName  string          `json:"event_name" openapi:"required,min=1"`
+	Customer   string          `json:"customer" openapi:"required,min=1" doc:"The customer's external_id."`
+	Timestamp  *string         `json:"timestamp" openapi:"date-time" doc:"Default: the time of receipt; more than 5 minutes ahead is rejected."`
 	Properties json.RawMessage `json:"properties"`
 }
 
 type batchReq struct {
 	Events []json.RawMessage `json:"events"`
+}
+
+// eventBatchDoc is batchReq as documented: the handler reads each event
+// raw, to reject them one by one.
+type eventBatchDoc struct {
+	Events []eventReq `json:"events" openapi:"required,max=1000"`
 }
 
 type rejectionJSON struct {
@@ -38,9 +44,9 @@ type eventJSON struct {
 	ID         string          `json:"id"`
 	EventName  string          `json:"event_name"`
 	Customer   string          `json:"customer"`
-	Timestamp  string          `json:"timestamp"`
+	Timestamp  string          `json:"timestamp" openapi:"date-time"`
 	Properties json.RawMessage `json:"properties"`
-	ReceivedAt string          `json:"received_at"`
+	ReceivedAt string          `json:"received_at" openapi:"date-time"`
 }
 
 func toEventJSON(e meters.Event) eventJSON {
@@ -167,17 +173,17 @@ func (s *Server) listEvents(c echo.Context) error {
 }
 
 type pointJSON struct {
-	Start string `json:"start"`
-	End   string `json:"end"`
-	Value string `json:"value"`
+	Start string `json:"start" openapi:"date-time"`
+	End   string `json:"end" openapi:"date-time"`
+	Value string `json:"value" openapi:"decimal"`
 }
 
 type seriesJSON struct {
 	Customer    string      `json:"customer"`
 	Meter       string      `json:"meter"`
-	Granularity string      `json:"granularity"`
-	From        string      `json:"from"`
-	To          string      `json:"to"`
+	Granularity string      `json:"granularity" openapi:"enum=granularity"`
+	From        string      `json:"from" openapi:"date-time"`
+	To          string      `json:"to" openapi:"date-time"`
 	Data        []pointJSON `json:"data"`
 }
 

@@ -83,6 +83,9 @@ func send(s *apptest.Server, method, path, key string, body any, header ...strin
 	return doRequest(req)
 }
 
+// doRequest performs req and checks the reply against the OpenAPI
+// document (checkReply): a reply that does not fit is an error naming the
+// path and the schema problem.
 func doRequest(req *http.Request) (reply, error) {
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -93,7 +96,12 @@ func doRequest(req *http.Request) (reply, error) {
 	if err != nil {
 		return reply{}, err
 	}
-	return reply{Status: res.StatusCode, Header: res.Header, Body: out}, nil
+	r := reply{Status: res.StatusCode, Header: res.Header, Body: out}
+	// Every reply the suite receives must fit the OpenAPI document.
+	if err := checkReply(req, r); err != nil {
+		return r, err
+	}
+	return r, nil
 }
 
 // call sends a request on behalf of t (which may be a subtest of the one

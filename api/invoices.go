@@ -17,58 +17,58 @@ type prorationJSON struct {
 
 type tierLineJSON struct {
 	Tier       int     `json:"tier"`
-	From       *string `json:"from"`
-	UpTo       *string `json:"up_to"`
-	Quantity   string  `json:"quantity"`
-	UnitAmount string  `json:"unit_amount"`
-	FlatAmount string  `json:"flat_amount"`
-	Amount     string  `json:"amount"`
+	From       *string `json:"from" openapi:"decimal"`
+	UpTo       *string `json:"up_to" openapi:"decimal"`
+	Quantity   string  `json:"quantity" openapi:"decimal"`
+	UnitAmount string  `json:"unit_amount" openapi:"decimal"`
+	FlatAmount string  `json:"flat_amount" openapi:"decimal"`
+	Amount     string  `json:"amount" openapi:"decimal"`
 }
 
 type lineJSON struct {
 	PriceKey    string         `json:"price_key"`
-	Type        string         `json:"type"`
+	Type        string         `json:"type" openapi:"enum=price_type"`
 	Meter       *string        `json:"meter"`
 	Description string         `json:"description"`
-	Quantity    string         `json:"quantity"`
-	Amount      string         `json:"amount"`
-	PeriodStart string         `json:"period_start"`
-	PeriodEnd   string         `json:"period_end"`
+	Quantity    string         `json:"quantity" openapi:"decimal"`
+	Amount      string         `json:"amount" openapi:"decimal"`
+	PeriodStart string         `json:"period_start" openapi:"date-time"`
+	PeriodEnd   string         `json:"period_end" openapi:"date-time"`
 	Proration   *prorationJSON `json:"proration"`
-	Tiers       []tierLineJSON `json:"tiers"`
+	Tiers       []tierLineJSON `json:"tiers" openapi:"nullable"`
 	// PriceUnit is the price's custom unit ("credits"), null when priced in
 	// the currency; UnitAmount is then the line's amount in it (6 places,
 	// before conversion) and ConversionRate the price's rate.
 	PriceUnit      *string `json:"price_unit"`
-	UnitAmount     *string `json:"unit_amount"`
-	ConversionRate *string `json:"conversion_rate"`
+	UnitAmount     *string `json:"unit_amount" openapi:"decimal"`
+	ConversionRate *string `json:"conversion_rate" openapi:"decimal"`
 	// CreditsApplied is the currency value prepaid credit paid of the line
 	// (would pay, on a proposed invoice); CreditUnits the price_unit units
 	// drawn from grants in that unit (null for a line in the currency).
-	CreditsApplied string  `json:"credits_applied"`
-	CreditUnits    *string `json:"credit_units"`
+	CreditsApplied string  `json:"credits_applied" openapi:"decimal"`
+	CreditUnits    *string `json:"credit_units" openapi:"decimal"`
 }
 
 type invoiceJSON struct {
-	ID              *string    `json:"id"`
-	Number          *string    `json:"number"`
-	Status          string     `json:"status"`
-	BillingReason   string     `json:"billing_reason"`
+	ID              *string    `json:"id" doc:"null on a proposed invoice (computed live, not stored)."`
+	Number          *string    `json:"number" doc:"Given at finalization."`
+	Status          string     `json:"status" openapi:"enum=invoice_status"`
+	BillingReason   string     `json:"billing_reason" openapi:"enum=billing_reason"`
 	CustomerID      string     `json:"customer_id"`
 	SubscriptionID  *string    `json:"subscription_id"` // null for a credit purchase
 	Currency        string     `json:"currency"`
-	PeriodStart     string     `json:"period_start"`
-	PeriodEnd       string     `json:"period_end"`
+	PeriodStart     string     `json:"period_start" openapi:"date-time"`
+	PeriodEnd       string     `json:"period_end" openapi:"date-time"`
 	Lines           []lineJSON `json:"lines"`
-	Subtotal        string     `json:"subtotal"`
-	CreditsApplied  string     `json:"credits_applied"`
-	Total           string     `json:"total"`
+	Subtotal        string     `json:"subtotal" openapi:"decimal"`
+	CreditsApplied  string     `json:"credits_applied" openapi:"decimal"`
+	Total           string     `json:"total" openapi:"decimal"`
 	Note            *string    `json:"note"`
 	StripeInvoiceID *string    `json:"stripe_invoice_id"`
 	StripeSyncError *string    `json:"stripe_sync_error"`
-	CreatedAt       string     `json:"created_at"`
-	FinalizedAt     *string    `json:"finalized_at"`
-	LateEvents      *int64     `json:"late_events,omitempty"`
+	CreatedAt       string     `json:"created_at" openapi:"date-time"`
+	FinalizedAt     *string    `json:"finalized_at" openapi:"date-time"`
+	LateEvents      *int64     `json:"late_events,omitempty" doc:"Finalized invoices only: events stored after finalization, not billed."`
 	Replaces        *string    `json:"replaces"`
 	ReplacedBy      *string    `json:"replaced_by"`
 }
@@ -158,7 +158,7 @@ func (s *Server) customerProposedInvoices(c echo.Context) error {
 }
 
 type runReq struct {
-	AsOf *time.Time `json:"as_of"`
+	AsOf *time.Time `json:"as_of" doc:"Default now."`
 	Wait bool       `json:"wait"`
 }
 
@@ -169,16 +169,16 @@ type runFailureJSON struct {
 
 type runJSON struct {
 	ID               string           `json:"id"`
-	Status           string           `json:"status"`
-	AsOf             string           `json:"as_of"`
+	Status           string           `json:"status" openapi:"enum=run_status"`
+	AsOf             string           `json:"as_of" openapi:"date-time"`
 	Subscriptions    int              `json:"subscriptions"`
 	Processed        int              `json:"processed"`
 	InvoicesCreated  int              `json:"invoices_created"`
 	InvoicesExisting int              `json:"invoices_existing"`
 	Failed           []runFailureJSON `json:"failed"`
-	CreatedAt        string           `json:"created_at"`
-	HeartbeatAt      *string          `json:"heartbeat_at"`
-	FinishedAt       *string          `json:"finished_at"`
+	CreatedAt        string           `json:"created_at" openapi:"date-time"`
+	HeartbeatAt      *string          `json:"heartbeat_at" openapi:"date-time"`
+	FinishedAt       *string          `json:"finished_at" openapi:"date-time"`
 }
 
 func toRunJSON(r invoicing.Run) runJSON {

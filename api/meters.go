@@ -8,15 +8,15 @@ import (
 )
 
 type aggregationJSON struct {
-	Type  string `json:"type"`
-	Field string `json:"field,omitempty"`
+	Type  string `json:"type" openapi:"required,enum=aggregation"`
+	Field string `json:"field,omitempty" doc:"The event property aggregated; required except for count."`
 }
 
 type meterReq struct {
-	Key         string          `json:"key"`
+	Key         string          `json:"key" openapi:"required,min=1"`
 	Name        string          `json:"name"`
-	EventName   string          `json:"event_name"`
-	Aggregation aggregationJSON `json:"aggregation"`
+	EventName   string          `json:"event_name" openapi:"required,min=1"`
+	Aggregation aggregationJSON `json:"aggregation" openapi:"required"`
 	Filters     meters.Filters  `json:"filters"`
 	Unit        string          `json:"unit"`
 }
@@ -34,9 +34,9 @@ type meterJSON struct {
 	Aggregation aggregationJSON `json:"aggregation"`
 	Filters     meters.Filters  `json:"filters"`
 	Unit        string          `json:"unit"`
-	ArchivedAt  *string         `json:"archived_at"`
-	CreatedAt   string          `json:"created_at"`
-	UpdatedAt   string          `json:"updated_at"`
+	ArchivedAt  *string         `json:"archived_at" openapi:"date-time"`
+	CreatedAt   string          `json:"created_at" openapi:"date-time"`
+	UpdatedAt   string          `json:"updated_at" openapi:"date-time"`
 }
 
 func toMeterJSON(m meters.Meter) meterJSON {

@@ -2,25 +2,26 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/shopspring/decimal"
-	"github.com/tallyhq/tally/meters"
 )
 
 // schemas names the Go types behind each request and response body; the
 // OpenAPI components are derived from their JSON tags, so they cannot drift
 // from what the handlers really read and write.
 var schemas = map[string]any{
-	"Health":             map[string]string{},
+	"Health":             healthJSON{},
+	"WebhookReceived":    webhookReceivedJSON{},
 	"Error":              errorBody{},
 	"TenantCreate":       tenantCreateReq{},
-	"TenantCreated":      struct{ ID, Name, APIKey, CreatedAt string }{},
+	"TenantCreated":      tenantCreatedJSON{},
 	"APIKeyCreate":       keyCreateReq{},
 	"APIKey":             apiKeyJSON{},
 	"APIKeyCreated":      apiKeyJSON{},
@@ -41,7 +42,7 @@ var schemas = map[string]any{
 	"Subscription":       subscriptionJSON{},
 	"SubscriptionList":   listBody[subscriptionJSON]{},
 	"Event":              eventReq{},
-	"EventBatch":         struct{ Events []eventReq }{},
+	"EventBatch":         eventBatchDoc{},
 	"EventList":          listBody[eventJSON]{},
 	"IngestResult":       ingestJSON{},
 	"UsageSeries":        seriesJSON{},
@@ -61,65 +62,61 @@ var schemas = map[string]any{
 	"TestClockSet":       testClockIn{},
 }
 
-var (
-	decimalType = reflect.TypeOf(decimal.Decimal{})
-	timeType    = reflect.TypeOf(time.Time{})
-	rawType     = reflect.TypeOf(json.RawMessage{})
-	filtersType = reflect.TypeOf(meters.Filters{})
-	pathParam   = regexp.MustCompile(`:([a-z_]+)`)
-	snake       = regexp.MustCompile(`([a-z0-9])([A-Z])`)
-)
-
-// schemaOf describes a Go type as a JSON schema.
-func schemaOf(t reflect.Type) map[string]any {
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t {
-	case decimalType:
-		return map[string]any{"type": "string", "format": "decimal", "description": "exact decimal; requests also accept a JSON number"}
-	case timeType:
-		return map[string]any{"type": "string", "format": "date-time"}
-	case rawType:
-		return map[string]any{"type": "object"}
-	case filtersType:
-		return map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": []string{"string", "number", "boolean"}}},
-			"description": "an event passes when, for each property, its value equals one listed value as JSON values: 100 = 1e2 = 100.0, \"1\" is not 1"}
-	}
-	switch t.Kind() {
-	case reflect.String:
-		return map[string]any{"type": "string"}
-	case reflect.Bool:
-		return map[string]any{"type": "boolean"}
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		return map[string]any{"type": "integer"}
-	case reflect.Slice:
-		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
-	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
-	case reflect.Struct:
-		props := map[string]any{}
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name := strings.Split(f.Tag.Get("json"), ",")[0]
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = strings.ToLower(snake.ReplaceAllString(f.Name, "${1}_${2}"))
-			}
-			props[name] = schemaOf(f.Type)
-		}
-		return map[string]any{"type": "object", "properties": props}
-	}
-	return map[string]any{}
-}
+var pathParam = regexp.MustCompile(`:([a-z_]+)`)
 
 func ref(name string) map[string]any {
 	return map[string]any{"$ref": "#/components/schemas/" + name}
+}
+
+func jsonContent(schema string) map[string]any {
+	media := map[string]any{"schema": ref(schema)}
+	if ex, ok := examples[schema]; ok {
+		media["example"] = ex
+	}
+	return map[string]any{"application/json": media}
+}
+
+// queryParams are the schemas of the query parameters routes name in
+// route.Query: one meaning per name across the API.
+var queryParams = map[string]map[string]any{
+	"limit":            {"description": "Rows per page.", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+	"cursor":           {"description": "The next_cursor of the previous page.", "schema": map[string]any{"type": "string"}},
+	"include_archived": {"description": "Also list archived rows.", "schema": map[string]any{"type": "boolean", "default": false}},
+	"at":               {"description": "The instant to compute at (default now).", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"from":             {"description": "Start of the window (inclusive).", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"to":               {"description": "End of the window (exclusive).", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"granularity":      {"description": "Bucket size of the series.", "schema": enumSchema("granularity", "day")},
+	"status":           {"description": "Only invoices in this status.", "schema": enumSchema("invoice_status", "")},
+	"meter":            {"description": "The meter's key.", "schema": map[string]any{"type": "string"}, "required": true},
+	"customer":         {"description": "The customer: its id (cus_…).", "schema": map[string]any{"type": "string"}},
+	"plan":             {"description": "The plan's key.", "schema": map[string]any{"type": "string"}},
+	"subscription":     {"description": "The subscription's id (sub_…).", "schema": map[string]any{"type": "string"}},
+	"event_name":       {"description": "Only events of this name.", "schema": map[string]any{"type": "string"}},
+}
+
+func enumSchema(name, def string) map[string]any {
+	s := map[string]any{"type": "string"}
+	var vs []any
+	for _, v := range enums[name] {
+		vs = append(vs, v)
+	}
+	s["enum"] = vs
+	if def != "" {
+		s["default"] = def
+	}
+	return s
+}
+
+func queryParam(name string) map[string]any {
+	p := map[string]any{"name": name, "in": "query", "required": false}
+	q, ok := queryParams[name]
+	if !ok {
+		panic("openapi: query parameter " + name + " has no schema in queryParams")
+	}
+	for k, v := range q {
+		p[k] = v
+	}
+	return p
 }
 
 // idempotencyKeyParam and replayedHeader describe idempotent POSTs (see
@@ -135,9 +132,64 @@ var (
 		"schema":      map[string]any{"type": "string", "enum": []any{"true"}}}}
 )
 
-// document builds the OpenAPI 3.1 document from the route table.
+// errorMeaning describes each error status in the document.
+var errorMeaning = map[int]string{
+	400: "Malformed request (bad JSON, unknown field, wrong type).",
+	401: "No key, or an unknown or revoked one.",
+	403: "The key may not use this route.",
+	404: "No such resource in the key's tenant.",
+	409: "Conflict: duplicate key, illegal state change, or an idempotent retry still running.",
+	413: "Request body too large.",
+	422: "Valid JSON with invalid values (details name the fields).",
+	429: "Rate limited; retry after Retry-After seconds.",
+	500: "Internal error; the request id is in X-Request-Id.",
+	502: "Stripe failed.",
+	503: "The database is unavailable for now; retry after Retry-After seconds.",
+}
+
+// errorStatuses are the error replies a route can give, derived from what
+// it is: authenticated (401, 403, 429), with path ids (404), with a body or
+// query (400, 422), changing state (409), touching the database (503);
+// route.Errors adds the rest.
+func errorStatuses(r route) []int {
+	// Every route rejects a path or query with NUL or invalid UTF-8 (checkURL).
+	out := []int{400}
+	if r.Path == "/healthz" || r.Path == "/metrics" || r.Path == "/openapi.json" {
+		return out
+	}
+	out = append(out, 500, 503)
+	if r.Access != Public {
+		out = append(out, 401, 403, 429)
+	} else if r.Path != "/readyz" {
+		out = append(out, 429)
+	}
+	if strings.Contains(r.Path, ":") || strings.HasPrefix(r.Path, "/v1/test_clock") { // test clocks off: 404
+		out = append(out, 404)
+	}
+	if r.Request != "" || r.Method == "POST" {
+		out = append(out, 413)
+	}
+	if r.Request != "" || len(r.Query) > 0 || r.idempotent() {
+		out = append(out, 422)
+	}
+	if r.Method != "GET" && r.Method != "HEAD" && r.Access != Public {
+		out = append(out, 409)
+	}
+	out = append(out, r.Errors...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// document builds the OpenAPI 3.1 document from the route table and the
+// JSON types' tags.
 func (s *Server) document() map[string]any {
 	paths := map[string]map[string]any{}
+	requests := map[string]bool{}
+	for _, r := range s.routes {
+		if r.Request != "" {
+			requests[r.Request] = true
+		}
+	}
 	for _, r := range s.routes {
 		p := pathParam.ReplaceAllString(r.Path, "{$1}")
 		if paths[p] == nil {
@@ -148,11 +200,12 @@ func (s *Server) document() map[string]any {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
 		}
 		for _, q := range r.Query {
-			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": map[string]any{"type": "string"}})
+			params = append(params, queryParam(q))
 		}
 		if r.idempotent() {
 			params = append(params, idempotencyKeyParam)
 		}
+		head := r.Method == "HEAD"
 		op := map[string]any{"summary": r.Summary, "operationId": strings.ToLower(r.Method) + strings.ReplaceAll(pathParam.ReplaceAllString(r.Path, "by_$1"), "/", "_")}
 		if params != nil {
 			op["parameters"] = params
@@ -164,28 +217,53 @@ func (s *Server) document() map[string]any {
 			op["security"] = []any{} // no key needed
 		}
 		if r.Request != "" {
-			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(r.Request)}}}
+			op["requestBody"] = map[string]any{"required": true, "content": jsonContent(r.Request)}
 		}
 		ok := map[string]any{"description": http.StatusText(r.Status)}
-		if r.Response != "" {
-			ok["content"] = map[string]any{"application/json": map[string]any{"schema": ref(r.Response)}}
+		if r.Response != "" && !head {
+			ok["content"] = jsonContent(r.Response)
 		}
-		errResp := map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
 		if r.idempotent() {
-			ok["headers"], errResp["headers"] = replayedHeader, replayedHeader
+			ok["headers"] = replayedHeader
 		}
-		op["responses"] = map[string]any{itoa(r.Status): ok, "default": errResp}
+		responses := map[string]any{strconv.Itoa(r.Status): ok}
+		for _, st := range r.Also {
+			also := maps.Clone(ok)
+			also["description"] = http.StatusText(st)
+			responses[strconv.Itoa(st)] = also
+		}
+		for _, st := range errorStatuses(r) {
+			e := map[string]any{"description": errorMeaning[st]}
+			schema := "Error"
+			if r.Path == "/readyz" && st == 503 {
+				schema = "Health"
+			}
+			if !head {
+				e["content"] = map[string]any{"application/json": map[string]any{"schema": ref(schema)}}
+			}
+			if r.idempotent() {
+				e["headers"] = replayedHeader
+			}
+			responses[strconv.Itoa(st)] = e
+		}
+		op["responses"] = responses
 		paths[p][strings.ToLower(r.Method)] = op
 	}
 	comps := map[string]any{}
 	for name, v := range schemas {
-		comps[name] = schemaOf(reflect.TypeOf(v))
+		d := response
+		if requests[name] {
+			d = request
+		}
+		comps[name] = schemaOf(reflect.TypeOf(v), d)
 	}
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Tally API", "version": "v1",
-			"description": "Usage-based billing: meters, plans, customers, subscriptions, events, invoices. Money and quantities are decimal strings; periods are half-open."},
-		"paths": paths,
+			"description": "Usage-based billing: meters, plans, customers, subscriptions, events, invoices. Money and quantities are decimal strings; periods are half-open.",
+			"license":     map[string]any{"name": "Proprietary", "identifier": "LicenseRef-Tally"}},
+		"servers": []any{map[string]any{"url": "/", "description": "This server."}},
+		"paths":   paths,
 		"components": map[string]any{
 			"schemas":         comps,
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
@@ -193,9 +271,10 @@ func (s *Server) document() map[string]any {
 	}
 }
 
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
+// OpenAPI returns the OpenAPI 3.1 document the server publishes at
+// /openapi.json, indented.
+func (s *Server) OpenAPI() ([]byte, error) {
+	return json.MarshalIndent(s.document(), "", "  ")
 }
 
 func (s *Server) openapi(c echo.Context) error {

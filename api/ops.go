@@ -9,8 +9,13 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// healthJSON is the body of /healthz and /readyz.
+type healthJSON struct {
+	Status string `json:"status" openapi:"enum=health"`
+}
+
 func (s *Server) healthz(c echo.Context) error {
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, healthJSON{Status: "ok"})
 }
 
 func (s *Server) readyz(c echo.Context) error {
@@ -21,7 +26,7 @@ func (s *Server) readyz(c echo.Context) error {
 	if err := s.DB.Ping(ctx); err != nil {
 		s.log.Warn("readiness: database unreachable", slog.Any("error", err))
 		c.Response().Header().Set("Retry-After", "5")
-		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return c.JSON(http.StatusServiceUnavailable, healthJSON{Status: "unavailable"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	return c.JSON(http.StatusOK, healthJSON{Status: "ok"})
 }

@@ -11,36 +11,36 @@ import (
 )
 
 type tierJSON struct {
-	UpTo       *decimal.Decimal `json:"up_to"`
+	UpTo       *decimal.Decimal `json:"up_to" doc:"null: no upper bound (the last tier)."`
 	UnitAmount *decimal.Decimal `json:"unit_amount"`
 	FlatAmount *decimal.Decimal `json:"flat_amount"`
 }
 
 type priceJSON struct {
 	ID             string           `json:"id,omitempty"`
-	Key            string           `json:"key"`
-	Type           string           `json:"type"`
-	Model          string           `json:"model"`
-	Meter          string           `json:"meter,omitempty"`
+	Key            string           `json:"key" openapi:"required,min=1"`
+	Type           string           `json:"type" openapi:"required,enum=price_type"`
+	Model          string           `json:"model" openapi:"required,enum=model"`
+	Meter          string           `json:"meter,omitempty" doc:"The meter's key; usage prices only."`
 	Amount         *decimal.Decimal `json:"amount"`
 	PackageSize    *decimal.Decimal `json:"package_size"`
-	Rounding       string           `json:"rounding,omitempty"`
-	TierMode       string           `json:"tier_mode,omitempty"`
+	Rounding       string           `json:"rounding,omitempty" openapi:"enum=rounding"`
+	TierMode       string           `json:"tier_mode,omitempty" openapi:"enum=tier_mode"`
 	Tiers          []tierJSON       `json:"tiers"`
 	FreeUnits      *decimal.Decimal `json:"free_units"`
 	MinimumAmount  *decimal.Decimal `json:"minimum_amount"`
 	Filters        meters.Filters   `json:"filters"`
-	Cadence        string           `json:"cadence,omitempty"`
+	Cadence        string           `json:"cadence,omitempty" openapi:"enum=cadence"`
 	PriceUnit      string           `json:"price_unit,omitempty"`
 	ConversionRate *decimal.Decimal `json:"conversion_rate"`
 }
 
 type planReq struct {
-	Key         string      `json:"key"`
+	Key         string      `json:"key" openapi:"required,min=1"`
 	Name        string      `json:"name"`
 	Description string      `json:"description"`
-	Currency    string      `json:"currency"`
-	Interval    string      `json:"interval"`
+	Currency    string      `json:"currency" openapi:"required"`
+	Interval    string      `json:"interval" openapi:"required,enum=interval"`
 	Prices      []priceJSON `json:"prices"`
 }
 
@@ -48,7 +48,7 @@ type planUpdateReq struct {
 	Name        *string      `json:"name"`
 	Description *string      `json:"description"`
 	Currency    *string      `json:"currency"`
-	Interval    *string      `json:"interval"`
+	Interval    *string      `json:"interval" openapi:"enum=interval"`
 	Prices      *[]priceJSON `json:"prices"`
 }
 
@@ -58,11 +58,11 @@ type planJSON struct {
 	Name        string      `json:"name"`
 	Description string      `json:"description"`
 	Currency    string      `json:"currency"`
-	Interval    string      `json:"interval"`
+	Interval    string      `json:"interval" openapi:"enum=interval"`
 	Prices      []priceJSON `json:"prices"`
-	ArchivedAt  *string     `json:"archived_at"`
-	CreatedAt   string      `json:"created_at"`
-	UpdatedAt   string      `json:"updated_at"`
+	ArchivedAt  *string     `json:"archived_at" openapi:"date-time"`
+	CreatedAt   string      `json:"created_at" openapi:"date-time"`
+	UpdatedAt   string      `json:"updated_at" openapi:"date-time"`
 }
 
 func priceInputs(list []priceJSON) []plans.PriceInput {

@@ -13,10 +13,14 @@ type route struct {
 	Path     string // echo syntax: /v1/meters/:id
 	Access   Access
 	Summary  string
-	Request  string // component schema name of the body, "" for none
-	Response string // component schema name of the success body
-	Status   int    // success status
-	Query    []string
+	Request  string   // component schema name of the body, "" for none
+	Response string   // component schema name of the success body
+	Status   int      // success status
+	Query    []string // names of query parameters, typed by queryParams
+	// Errors are error statuses beyond those errorStatuses derives.
+	Errors []int
+	// Also are other success statuses, with the same body as Status.
+	Also []int
 }
 
 // idempotent reports whether the route honours Idempotency-Key: every POST
@@ -105,7 +109,7 @@ func (s *Server) register() {
 	// Invoices.
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}}, s.proposedInvoice)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}}, s.customerProposedInvoices)
-	s.add(route{Method: "POST", Path: "/v1/invoice_runs", Access: Admin, Summary: "Draft every missing invoice of periods ended by as_of (wait: true to finish before answering).", Request: "InvoiceRunCreate", Response: "InvoiceRun", Status: 201}, s.startRun)
+	s.add(route{Method: "POST", Path: "/v1/invoice_runs", Access: Admin, Summary: "Draft every missing invoice of periods ended by as_of (wait: true to finish before answering: 201; otherwise 202 while it runs).", Request: "InvoiceRunCreate", Response: "InvoiceRun", Status: 201, Also: []int{202}}, s.startRun)
 	s.add(route{Method: "GET", Path: "/v1/invoice_runs/:id", Access: Admin, Summary: "An invoice run's progress and failures.", Response: "InvoiceRun"}, s.getRun)
 	s.add(route{Method: "GET", Path: "/v1/invoices", Access: Admin, Summary: "List invoices.", Response: "InvoiceList", Query: append(pg, "customer", "subscription", "status")}, s.listInvoices)
 	s.add(route{Method: "GET", Path: "/v1/invoices/:id", Access: Admin, Summary: "Read an invoice (finalized ones report late_events: usage stored after finalization, not billed).", Response: "Invoice"}, s.getInvoice)
@@ -126,6 +130,6 @@ func (s *Server) register() {
 	s.add(route{Method: "DELETE", Path: "/v1/test_clock", Access: Admin, Summary: "Return the tenant to real time.", Response: "TestClock"}, s.clearTestClock)
 
 	// Stripe.
-	s.add(route{Method: "POST", Path: "/v1/invoices/:id/sync", Access: Admin, Summary: "Create or update the invoice's Stripe copy (finalized in Stripe once finalized here); 409 stripe_disabled without STRIPE_API_KEY, 502 if Stripe fails.", Response: "Invoice"}, s.syncInvoice)
-	s.add(route{Method: "POST", Path: "/v1/webhooks/stripe", Access: Public, Summary: "Stripe invoice events (paid, voided, uncollectible, payment failed), authenticated by the Stripe-Signature header; answers {\"received\": true}."}, s.stripeWebhook)
+	s.add(route{Method: "POST", Path: "/v1/invoices/:id/sync", Access: Admin, Summary: "Create or update the invoice's Stripe copy (finalized in Stripe once finalized here); 409 stripe_disabled without STRIPE_API_KEY, 502 if Stripe fails.", Response: "Invoice", Errors: []int{502}}, s.syncInvoice)
+	s.add(route{Method: "POST", Path: "/v1/webhooks/stripe", Access: Public, Summary: "Stripe invoice events (paid, voided, uncollectible, payment failed), authenticated by the Stripe-Signature header; answers {\"received\": true}.", Response: "WebhookReceived", Errors: []int{409}}, s.stripeWebhook)
 }

@@ -39,6 +39,11 @@ func (s *Server) syncInvoice(c echo.Context) error {
 	return c.JSON(http.StatusOK, toInvoiceJSON(inv))
 }
 
+// webhookReceivedJSON acknowledges a Stripe webhook.
+type webhookReceivedJSON struct {
+	Received bool `json:"received"`
+}
+
 // stripeWebhook is POST /v1/webhooks/stripe. It needs no key: the
 // Stripe-Signature header over the raw body authenticates it.
 func (s *Server) stripeWebhook(c echo.Context) error {
@@ -56,5 +61,5 @@ func (s *Server) stripeWebhook(c echo.Context) error {
 	if err := s.Stripe.HandleWebhook(c.Request().Context(), body, c.Request().Header.Get("Stripe-Signature")); err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]bool{"received": true})
+	return c.JSON(http.StatusOK, webhookReceivedJSON{Received: true})
 }

@@ -8,17 +8,26 @@ import (
 )
 
 type tenantCreateReq struct {
-	Name string `json:"name"`
+	Name string `json:"name" openapi:"required,min=1"`
+}
+
+// tenantCreatedJSON is the reply of POST /v1/tenants: the tenant and its
+// first admin key, shown once.
+type tenantCreatedJSON struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	APIKey    string `json:"api_key" doc:"The tenant's first admin key; shown only here."`
+	CreatedAt string `json:"created_at" openapi:"date-time"`
 }
 
 type apiKeyJSON struct {
 	ID        string  `json:"id"`
-	Kind      string  `json:"kind"`
+	Kind      string  `json:"kind" openapi:"enum=key_kind"`
 	Name      string  `json:"name"`
 	Prefix    string  `json:"prefix"`
-	CreatedAt string  `json:"created_at"`
-	RevokedAt *string `json:"revoked_at"`
-	Key       string  `json:"key,omitempty"`
+	CreatedAt string  `json:"created_at" openapi:"date-time"`
+	RevokedAt *string `json:"revoked_at" openapi:"date-time"`
+	Key       string  `json:"key,omitempty" doc:"The secret; only in the reply that creates the key."`
 }
 
 func keyJSON(k tenants.APIKey) apiKeyJSON {
@@ -34,12 +43,12 @@ func (s *Server) createTenant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, map[string]string{"id": t.ID, "name": t.Name, "api_key": secret, "created_at": fmtTime(t.CreatedAt)})
+	return c.JSON(http.StatusCreated, tenantCreatedJSON{ID: t.ID, Name: t.Name, APIKey: secret, CreatedAt: fmtTime(t.CreatedAt)})
 }
 
 type keyCreateReq struct {
-	Kind string `json:"kind"`
-	Name string `json:"name"`
+	Kind string `json:"kind" openapi:"required,enum=key_kind"`
+	Name string `json:"name" openapi:"required,min=1"`
 }
 
 func (s *Server) createKey(c echo.Context) error {

@@ -29,7 +29,7 @@ type testClockJSON struct {
 }
 
 type testClockIn struct {
-	Now string `json:"now"`
+	Now string `json:"now" openapi:"required,date-time"`
 }
 
 // testClockOff answers 404 when test clocks are disabled, as if the route
