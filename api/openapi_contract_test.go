@@ -64,10 +64,11 @@ func loadContract() (*openapi3.T, routers.Router, error) {
 // checkReply validates one reply (status, headers and body) against the
 // response schema of its operation in the document. A request the document
 // has no operation for (an unknown path or method) must still answer with
-// an Error body. HEAD replies and the Prometheus text of /metrics are not
-// JSON and are skipped.
+// an Error body. HEAD replies, CORS preflights (OPTIONS, answered by the
+// CORS middleware before any operation) and the Prometheus text of /metrics
+// are not JSON operations and are skipped.
 func checkReply(req *http.Request, r reply) error {
-	if req.Method == http.MethodHead || req.URL.Path == "/metrics" {
+	if req.Method == http.MethodHead || req.Method == http.MethodOptions || req.URL.Path == "/metrics" {
 		return nil
 	}
 	doc, router, err := loadContract()
