@@ -23,6 +23,7 @@ import (
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
+	"github.com/tallyhq/tally/webhooks"
 )
 
 // App is a wired Tally: database, services and HTTP API.
@@ -68,9 +69,11 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	ps := plans.NewService(db, clock, CatalogMeters(ms), ms, customers.NewPlanUsage(db))
 	cs := customers.NewService(db, clock, ps)
 	cr := credits.NewService(db, clock)
+	wh := webhooks.NewService(db, clock)
 	svc := &Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log),
-		Idempotency: idempotency.NewService(db, clock)}
+		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, wh, log),
+		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,
+		Dispatcher: webhooks.NewDispatcher(db, clock, webhooks.DispatchConfig{}, log)}
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
@@ -125,7 +128,8 @@ func (a *App) Jobs() *jobs.Jobs {
 	if a.Services.Stripe != nil {
 		stripe = a.Services.Stripe
 	}
-	return jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
+	return jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log).
+		WithWebhooks(a.Services.Dispatcher)
 }
 
 // Close stops background work and releases the database.

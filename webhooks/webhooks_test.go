@@ -227,7 +227,7 @@ func TestWebhooks(t *testing.T) {
 				hang := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 					select {
 					case <-req.Context().Done():
-					case <-time.After(5 * time.Second):
+					case <-time.After(2500 * time.Millisecond):
 					}
 				}))
 				defer hang.Close()
