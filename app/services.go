@@ -42,7 +42,7 @@ type Services struct {
 // API returns the services as the HTTP API takes them.
 func (s *Services) API() *api.Services {
 	out := &api.Services{DB: s.DB, Clock: s.Clock, Tenants: s.Tenants, Meters: s.Meters, Plans: s.Plans, Customers: s.Customers,
-		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe}
+		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe, Webhooks: s.Webhooks}
 	if s.Idempotency != nil { // a nil *idempotency.Service must stay a nil interface
 		out.Idempotency = s.Idempotency
 	}

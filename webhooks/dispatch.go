@@ -204,7 +204,7 @@ func (d *Dispatcher) attempt(ctx context.Context, r due) (bool, error) {
 	if res.RowsAffected == 0 {
 		return false, nil
 	}
-	status, sendErr := d.send(ctx, r, now)
+	status, sendErr := d.send(ctx, r, time.Now())
 	at := d.clock.Now(ctx)
 	set := map[string]any{"attempts": gorm.Expr("attempts + 1"), "last_attempt_at": at.UnixMicro(), "last_status": nil, "last_error": ""}
 	if status != 0 {
@@ -232,7 +232,9 @@ func (d *Dispatcher) attempt(ctx context.Context, r due) (bool, error) {
 	return ok, nil
 }
 
-func (d *Dispatcher) send(ctx context.Context, r due, now time.Time) (int, error) {
+// send posts one delivery, signed at sentAt: the wall clock, never a test
+// clock, since receivers check the signature's age against their own.
+func (d *Dispatcher) send(ctx context.Context, r due, sentAt time.Time) (int, error) {
 	ctx, cancel := context.WithTimeout(ctx, d.cfg.Timeout)
 	defer cancel()
 	body := []byte(r.body)
@@ -243,7 +245,7 @@ func (d *Dispatcher) send(ctx context.Context, r due, now time.Time) (int, error
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Tally-Webhooks/1")
 	req.Header.Set(EventIDHeader, r.EventID)
-	req.Header.Set(SignatureHeader, Sign(r.secret, now, body))
+	req.Header.Set(SignatureHeader, Sign(r.secret, sentAt, body))
 	resp, err := d.cfg.Client.Do(req)
 	if err != nil {
 		return 0, err
