@@ -124,6 +124,15 @@ func (s *Server) register() {
 
 	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
 
+	// Outbound webhooks.
+	s.add(route{Method: "POST", Path: "/v1/webhook_endpoints", Access: Admin, Summary: "Create a webhook endpoint; the reply carries its signing secret (shown once).", Request: "WebhookEndpointCreate", Response: "WebhookEndpoint", Status: 201}, s.createWebhookEndpoint)
+	s.add(route{Method: "GET", Path: "/v1/webhook_endpoints", Access: Admin, Summary: "List webhook endpoints.", Response: "WebhookEndpointList", Query: pg}, s.listWebhookEndpoints)
+	s.add(route{Method: "GET", Path: "/v1/webhook_endpoints/:id", Access: Admin, Summary: "Read a webhook endpoint.", Response: "WebhookEndpoint"}, s.getWebhookEndpoint)
+	s.add(route{Method: "PATCH", Path: "/v1/webhook_endpoints/:id", Access: Admin, Summary: "Change a webhook endpoint's url, events or description.", Request: "WebhookEndpointUpdate", Response: "WebhookEndpoint"}, s.updateWebhookEndpoint)
+	s.add(route{Method: "DELETE", Path: "/v1/webhook_endpoints/:id", Access: Admin, Summary: "Delete a webhook endpoint and its delivery log.", Response: "WebhookEndpoint"}, s.deleteWebhookEndpoint)
+	s.add(route{Method: "GET", Path: "/v1/webhook_endpoints/:id/deliveries", Access: Admin, Summary: "The endpoint's deliveries, newest first.", Response: "WebhookDeliveryList", Query: pg}, s.listWebhookDeliveries)
+	s.add(route{Method: "POST", Path: "/v1/webhook_deliveries/:id/redeliver", Access: Admin, Summary: "Send a delivery again now (same event id), retried for 24 h more.", Response: "WebhookDelivery"}, s.redeliverWebhook)
+
 	// Test clock (TALLY_TEST_CLOCK=on only; 404 otherwise).
 	s.add(route{Method: "GET", Path: "/v1/test_clock", Access: Admin, Summary: "The tenant's test clock (now, and whether it is set).", Response: "TestClock"}, s.getTestClock)
 	s.add(route{Method: "PUT", Path: "/v1/test_clock", Access: Admin, Summary: "Set the tenant's now (forward only; an earlier time is a 409).", Request: "TestClockSet", Response: "TestClock"}, s.setTestClock)

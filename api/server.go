@@ -17,6 +17,7 @@ import (
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
+	"github.com/tallyhq/tally/webhooks"
 )
 
 // Config is what the API needs from the process settings.
@@ -56,6 +57,7 @@ type Services struct {
 	Credits   *credits.Service
 	Invoicing *invoicing.Service
 	Stripe    *stripesync.Syncer
+	Webhooks  *webhooks.Service
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency IdempotencyKeys
 	// Metrics is the registry /metrics serves, shared with the jobs,

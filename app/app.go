@@ -24,6 +24,7 @@ import (
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
+	"github.com/tallyhq/tally/webhooks"
 )
 
 // App is a wired Tally: database, services and HTTP API.
@@ -71,9 +72,11 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	ps := plans.NewService(db, clock, CatalogMeters(ms), ms, customers.NewPlanUsage(db))
 	cs := customers.NewService(db, clock, ps)
 	cr := credits.NewService(db, clock)
+	wh := webhooks.NewService(db, clock)
 	svc := &Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, log),
-		Idempotency: idempotency.NewService(db, clock)}
+		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, wh, log),
+		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,
+		Dispatcher: webhooks.NewDispatcher(db, clock, webhooks.DispatchConfig{}, log)}
 	// Every committed change that can move a live credit balance drops the
 	// customer's cached balance (invoicing.balanceCache).
 	bn := svc.Invoicing.BalanceNotifier()
@@ -174,7 +177,8 @@ func (a *App) Jobs() *jobs.Jobs {
 	if a.Services.Stripe != nil {
 		stripe = a.Services.Stripe
 	}
-	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log)
+	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log).
+		WithWebhooks(a.Services.Dispatcher)
 	if a.Metrics != nil {
 		j.SetMetrics(a.Metrics)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
+	"github.com/tallyhq/tally/webhooks"
 )
 
 // Services is the bundle of wired domain services of one Tally, all on the
@@ -32,12 +33,16 @@ type Services struct {
 	Stripe *stripesync.Syncer
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency *idempotency.Service
+	// Webhooks keeps endpoints and the outbox; Dispatcher delivers it (a
+	// scheduler job, or on demand).
+	Webhooks   *webhooks.Service
+	Dispatcher *webhooks.Dispatcher
 }
 
 // API returns the services as the HTTP API takes them.
 func (s *Services) API() *api.Services {
 	out := &api.Services{DB: s.DB, Clock: s.Clock, Tenants: s.Tenants, Meters: s.Meters, Plans: s.Plans, Customers: s.Customers,
-		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe}
+		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe, Webhooks: s.Webhooks}
 	if s.Idempotency != nil { // a nil *idempotency.Service must stay a nil interface
 		out.Idempotency = s.Idempotency
 	}

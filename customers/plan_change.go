@@ -17,8 +17,8 @@ import (
 // subscription_start hook runs for the successor: its first fee sits on the
 // plan_change invoice, or, for a change at a period's end, on its own
 // subscription_start invoice drafted by the first invoice run after it
-// begins.
-func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, at time.Time, in CreateSubscriptionInput) (old, next Subscription, err error) {
+// begins. Each of then runs in the same transaction after both writes.
+func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, at time.Time, in CreateSubscriptionInput, then ...func(tx *gorm.DB) error) (old, next Subscription, err error) {
 	prev, err := s.GetSubscription(ctx, tenantID, id)
 	if err != nil {
 		return Subscription{}, Subscription{}, err
@@ -41,7 +41,10 @@ func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, 
 		if err := s.setEnd(ctx, tx, tenantID, id, at, EndPlanChange, false); err != nil {
 			return err
 		}
-		return tx.Create(&r).Error
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+		return runHooks(tx, then)
 	})
 	if err != nil {
 		if domain.KindOf(err) != "" {

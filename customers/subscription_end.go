@@ -16,10 +16,15 @@ import (
 // subscription that already ended, or that a plan change already replaced,
 // is a conflict; one whose end lies ahead may be given a new end. The check
 // and the write are one conditional UPDATE, so two racing requests cannot
-// both pass the check.
-func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool) (Subscription, error) {
+// both pass the check. Each of then runs in the same transaction after the
+// write (invoicing reports the cancellation there, so the report commits
+// or rolls back with it).
+func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool, then ...func(tx *gorm.DB) error) (Subscription, error) {
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
-		return s.setEnd(ctx, tx, tenantID, id, endsAt, reason, prorate)
+		if err := s.setEnd(ctx, tx, tenantID, id, endsAt, reason, prorate); err != nil {
+			return err
+		}
+		return runHooks(tx, then)
 	})
 	if err != nil {
 		return Subscription{}, err
@@ -28,6 +33,17 @@ func (s *Service) SetEnd(ctx context.Context, tenantID, id string, endsAt time.T
 	// Committed: tell the notifier (the whole tenant if the read failed).
 	domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: sub.CustomerID})
 	return sub, err
+}
+
+// runHooks runs a write's hooks inside its transaction, stopping at the
+// first error.
+func runHooks(tx *gorm.DB, hooks []func(tx *gorm.DB) error) error {
+	for _, h := range hooks {
+		if err := h(tx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *Service) setEnd(ctx context.Context, tx *gorm.DB, tenantID, id string, endsAt time.Time, reason EndReason, prorate bool) error {

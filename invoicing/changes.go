@@ -7,6 +7,8 @@ import (
 
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/webhooks"
+	"gorm.io/gorm"
 )
 
 // CancelInput says when a subscription ends: At is "now", "period_end" or
@@ -71,7 +73,11 @@ func (s *Service) Cancel(ctx context.Context, tenantID, subscriptionID string, i
 	if err != nil {
 		return Change{}, err
 	}
-	sub, err := s.customers.SetEnd(ctx, tenantID, subscriptionID, end, customers.EndCancel, in.Prorate)
+	report := func(tx *gorm.DB) error {
+		return s.emitTx(tx, tenantID, webhooks.Event{Type: webhooks.SubscriptionCanceled, CustomerID: sc.Customer.ID, Data: SubscriptionData{
+			SubscriptionID: subscriptionID, CustomerID: sc.Customer.ID, Plan: sc.Plan.Key, EndsAt: end.UTC().Format(time.RFC3339Nano), Prorate: in.Prorate}})
+	}
+	sub, err := s.customers.SetEnd(ctx, tenantID, subscriptionID, end, customers.EndCancel, in.Prorate, report)
 	if err != nil {
 		return Change{}, err
 	}
@@ -120,8 +126,12 @@ func (s *Service) ChangePlan(ctx context.Context, tenantID, subscriptionID strin
 		return Change{}, err
 	}
 	now := in.At == "" || in.At == "now"
+	report := func(tx *gorm.DB) error {
+		return s.emitTx(tx, tenantID, webhooks.Event{Type: webhooks.SubscriptionPlanChanged, CustomerID: sc.Customer.ID, Data: SubscriptionData{
+			SubscriptionID: subscriptionID, CustomerID: sc.Customer.ID, Plan: sc.Plan.Key, NewPlan: in.Plan, EndsAt: end.UTC().Format(time.RFC3339Nano)}})
+	}
 	sub, next, err := s.customers.ReplaceSubscription(ctx, tenantID, subscriptionID, end, customers.CreateSubscriptionInput{
-		Customer: sc.Customer.ExternalID, Plan: in.Plan, BillingCycle: string(sc.Subscription.BillingCycle), SkipStartInvoice: now})
+		Customer: sc.Customer.ExternalID, Plan: in.Plan, BillingCycle: string(sc.Subscription.BillingCycle), SkipStartInvoice: now}, report)
 	if err != nil {
 		return Change{}, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
+	"github.com/tallyhq/tally/webhooks"
 	"gorm.io/gorm"
 )
 
@@ -172,9 +173,13 @@ func (s *Service) Finalize(ctx context.Context, tenantID, id string) (Invoice, e
 		if err := s.drawCredits(tx, &fresh, now); err != nil {
 			return err
 		}
-		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{
+		if err := tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{
 			"status": string(Finalized), "number": number, "finalized_at": now, "updated_at": now,
-			"credits_applied": fresh.CreditsApplied, "total": fresh.Total, "stripe_sync_error": nil}).Error
+			"credits_applied": fresh.CreditsApplied, "total": fresh.Total, "stripe_sync_error": nil}).Error; err != nil {
+			return err
+		}
+		fresh.Status, fresh.Number = Finalized, &number
+		return s.EmitInvoiceTx(tx, webhooks.InvoiceFinalized, fresh)
 	})
 }
 
@@ -197,7 +202,10 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 		if err := s.settleCredits(tx, id, to, s.clock.Now(ctx)); err != nil {
 			return err
 		}
-		return tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"status": string(to), "updated_at": s.clock.Now(ctx)}).Error
+		if err := tx.Model(&invoiceRow{}).Where("id = ?", id).Updates(map[string]any{"status": string(to), "updated_at": s.clock.Now(ctx)}).Error; err != nil {
+			return err
+		}
+		return s.emitTransitionTx(tx, r, to)
 	})
 	if err != nil {
 		return Invoice{}, err
@@ -205,6 +213,21 @@ func (s *Service) Transition(ctx context.Context, tenantID, id string, to Status
 	inv, err := s.Get(ctx, tenantID, id)
 	s.changed(tenantID, inv.CustomerID) // the whole tenant if the read failed
 	return inv, err
+}
+
+// emitTransitionTx reports a move to paid (invoice.paid) or void
+// (invoice.voided); uncollectible has no event of its own.
+func (s *Service) emitTransitionTx(tx *gorm.DB, r invoiceRow, to Status) error {
+	typ := map[Status]string{Paid: webhooks.InvoicePaid, Void: webhooks.InvoiceVoided}[to]
+	if typ == "" {
+		return nil
+	}
+	r.Status = string(to)
+	inv, err := fromRows(r, nil)
+	if err != nil {
+		return err
+	}
+	return s.EmitInvoiceTx(tx, typ, inv)
 }
 
 // FinalizeDue finalizes every draft of every tenant whose period ended

@@ -7,6 +7,7 @@ import (
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/webhooks"
 	"gorm.io/gorm"
 )
 
@@ -51,8 +52,10 @@ func (s *Service) PurchaseCredits(ctx context.Context, tenantID, customerID stri
 			return fmt.Errorf("store purchase invoice: %w", err)
 		}
 		var err error
-		g, err = s.credits.CreateTx(tx, tenantID, cu.ID, cu.Currency, in, now, inv.ID)
-		return err
+		if g, err = s.credits.CreateTx(tx, tenantID, cu.ID, cu.Currency, in, now, inv.ID); err != nil {
+			return err
+		}
+		return s.EmitInvoiceTx(tx, webhooks.InvoiceCreated, inv)
 	})
 	s.changed(tenantID, cu.ID)
 	if err != nil {

@@ -50,7 +50,7 @@ func (s *Service) Regenerate(ctx context.Context, tenantID, id string) (Invoice,
 		if res.RowsAffected != 1 {
 			return domain.Conflict("already_replaced", "invoice %s was replaced meanwhile", id)
 		}
-		made, err := insertTx(tx, inv)
+		made, err := s.insertTx(tx, inv)
 		if err != nil {
 			return err
 		}

@@ -18,6 +18,7 @@ type Service struct {
 	customers *customers.Service
 	usage     Usage
 	credits   Credits
+	outbox    Outbox
 	log       *slog.Logger
 	metrics   RunMetrics
 	balances  *balanceCache
@@ -28,13 +29,15 @@ type Service struct {
 }
 
 // NewService returns a Service. New subscriptions go through Subscribe,
-// which drafts their subscription_start invoice.
-func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr Credits, log *slog.Logger) *Service {
+// which drafts their subscription_start invoice. outbox (nil: none)
+// receives the invoice.* and subscription.* webhook events in the
+// transaction of each change.
+func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr Credits, outbox Outbox, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, log: log, metrics: noMetrics{}, balances: newBalanceCache(), bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: noMetrics{}, balances: newBalanceCache(), bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
+	"github.com/tallyhq/tally/webhooks"
 	"gorm.io/gorm"
 )
 
@@ -17,7 +18,7 @@ func (s *Service) insert(ctx context.Context, inv Invoice) (bool, error) {
 	created := false
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var err error
-		created, err = insertTx(tx, inv)
+		created, err = s.insertTx(tx, inv)
 		return err
 	})
 	s.changed(inv.TenantID, inv.CustomerID)
@@ -29,7 +30,8 @@ func (s *Service) insert(ctx context.Context, inv Invoice) (bool, error) {
 
 // insertTx is insert inside tx. Void invoices do not hold their slot: at
 // most one invoice per (subscription, reason, period start) is not void.
-func insertTx(tx *gorm.DB, inv Invoice) (bool, error) {
+// An invoice it creates is reported (invoice.created) in tx.
+func (s *Service) insertTx(tx *gorm.DB, inv Invoice) (bool, error) {
 	r, lines := toRows(inv)
 	var ids []string
 	err := tx.Raw(`INSERT INTO invoices (id, tenant_id, number, status, billing_reason, customer_id, subscription_id, currency,
@@ -42,10 +44,12 @@ func insertTx(tx *gorm.DB, inv Invoice) (bool, error) {
 	if err != nil || len(ids) == 0 {
 		return false, err
 	}
-	if len(lines) == 0 {
-		return true, nil
+	if len(lines) > 0 {
+		if err := tx.Create(&lines).Error; err != nil {
+			return false, err
+		}
 	}
-	return true, tx.Create(&lines).Error
+	return true, s.EmitInvoiceTx(tx, webhooks.InvoiceCreated, inv)
 }
 
 // exists reports which (reason, period start) invoices a subscription has.

@@ -20,6 +20,8 @@ type Config struct {
 	FinalizeSchedule   string        // TALLY_FINALIZE_SCHEDULE, default "*/15 * * * *"
 	StripeSyncSchedule string        // TALLY_STRIPE_SYNC_SCHEDULE, default "*/5 * * * *"
 	FinalizeGrace      time.Duration // TALLY_FINALIZE_GRACE, default 24h after the period end
+	// WebhookSchedule sends due webhook deliveries, default "@every 10s".
+	WebhookSchedule string
 	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run at
 	// its test clock's now, when it has one.
 	TestClocks bool
@@ -36,6 +38,9 @@ func (c Config) Defaults() Config {
 	if c.StripeSyncSchedule == "" {
 		c.StripeSyncSchedule = "*/5 * * * *"
 	}
+	if c.WebhookSchedule == "" {
+		c.WebhookSchedule = "@every 10s"
+	}
 	if c.FinalizeGrace == 0 {
 		c.FinalizeGrace = 24 * time.Hour
 	}
@@ -46,7 +51,7 @@ func (c Config) Defaults() Config {
 func (c Config) Validate() error {
 	var p domain.Problems
 	for name, spec := range map[string]string{"TALLY_INVOICE_SCHEDULE": c.InvoiceSchedule,
-		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule} {
+		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule, "WebhookSchedule": c.WebhookSchedule} {
 		if _, err := Parse(spec); err != nil {
 			p.Add(name, "%v", err)
 		}
@@ -68,6 +73,11 @@ type StripeSyncer interface {
 	SyncPending(ctx context.Context) (int, error)
 }
 
+// WebhookDispatcher sends due webhook deliveries (webhooks.Dispatcher).
+type WebhookDispatcher interface {
+	RunOnce(ctx context.Context) (int, error)
+}
+
 // Jobs is the set of background jobs.
 type Jobs struct {
 	cfg       Config
@@ -75,6 +85,8 @@ type Jobs struct {
 	tenants   *tenants.Service
 	invoicing *invoicing.Service
 	stripe    StripeSyncer
+	webhooks  WebhookDispatcher
+	extra     []job
 	locker    Locker
 	log       *slog.Logger
 	cron      *cron.Cron
@@ -105,6 +117,35 @@ func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Ser
 	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: noMetrics{}}
 }
 
+type job struct {
+	spec, name string
+	fn         func(context.Context) error
+}
+
+// WithWebhooks adds the webhook delivery job (on WebhookSchedule); nil adds
+// nothing.
+func (j *Jobs) WithWebhooks(d WebhookDispatcher) *Jobs {
+	if d != nil {
+		j.webhooks = d
+		j.extra = append(j.extra, job{j.cfg.WebhookSchedule, "webhook_deliveries", j.WebhookDeliveries})
+	}
+	return j
+}
+
+// WithJob adds a job of a collaborator on spec (the budgets' safety-net
+// evaluation).
+func (j *Jobs) WithJob(spec, name string, fn func(context.Context) error) *Jobs {
+	j.extra = append(j.extra, job{spec, name, fn})
+	return j
+}
+
+// WebhookDeliveries sends the webhook deliveries due now. Each delivery is
+// claimed before it is sent, so it also runs safely without the job lock.
+func (j *Jobs) WebhookDeliveries(ctx context.Context) error {
+	_, err := j.webhooks.RunOnce(ctx)
+	return err
+}
+
 // Start schedules every job; Stop ends them.
 func (j *Jobs) Start() error {
 	if err := j.cfg.Validate(); err != nil {
@@ -126,6 +167,11 @@ func (j *Jobs) Start() error {
 	}
 	if err := add(j.cfg.StripeSyncSchedule, "stripe_sync", j.StripeSync); err != nil {
 		return err
+	}
+	for _, x := range j.extra {
+		if err := add(x.spec, x.name, x.fn); err != nil {
+			return err
+		}
 	}
 	j.cron.Start()
 	j.log.Info("scheduler started", slog.String("invoice_runs", j.cfg.InvoiceSchedule),

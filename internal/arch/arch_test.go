@@ -32,9 +32,11 @@ var layers = [][]string{
 	{"store/storetest"},            // test databases of both dialects
 	{"plans/rating"},               // the pure rating math
 	{"tenants", "idempotency"},     // tenants and keys, on the store only
+	{"webhooks"},                   // outbound webhooks: endpoints, outbox, deliveries (on the store only)
 	{"meters", "plans"},            // the event store and the catalog, side by side: neither imports the other
 	{"customers"},                  // customers, subscriptions, periods
 	{"credits"},                    // grants, ledger, balances
+	{"budgets"},                    // spend and usage thresholds, reported through webhooks
 	{"invoicing"},                  // invoices, runs, lifecycle
 	{"invoicing/stripesync"},       // Stripe sync
 	{"jobs"},                       // the clock: scheduled work (a face)

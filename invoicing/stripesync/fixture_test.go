@@ -45,7 +45,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	ms := meters.NewService(db, clock)
 	ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db))
 	cs := customers.NewService(db, clock, ps)
-	inv := invoicing.NewService(db, clock, cs, ms, credits.NewService(db, clock), quiet)
+	inv := invoicing.NewService(db, clock, cs, ms, credits.NewService(db, clock), nil, quiet)
 	t.Cleanup(inv.Close)
 	ten, _, err := tenants.NewService(db, clock).CreateTenant(ctx, tenants.CreateTenantInput{Name: "Acme"})
 	if err != nil {

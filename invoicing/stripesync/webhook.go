@@ -11,6 +11,8 @@ import (
 	"github.com/stripe/stripe-go/v76/webhook"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/invoicing"
+	"github.com/tallyhq/tally/webhooks"
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -159,7 +161,16 @@ func (s *Syncer) recordPaymentFailure(ctx context.Context, log *slog.Logger, ev 
 		t := time.Unix(next, 0).UTC()
 		f.NextAttemptAt = &t
 	}
-	if err := s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&f).Error; err != nil {
+	// The first record of a failure reports it (invoice.payment_failed) in
+	// the same transaction; a replayed Stripe event reports nothing.
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&f)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return s.inv.EmitInvoiceTx(tx, webhooks.InvoicePaymentFailed, inv)
+	})
+	if err != nil {
 		return fmt.Errorf("record stripe payment failure: %w", err)
 	}
 	attrs := []any{slog.String("tenant_id", inv.TenantID), slog.String("invoice_id", inv.ID), slog.String("stripe_invoice_id", sid),
