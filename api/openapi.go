@@ -59,6 +59,15 @@ var schemas = map[string]any{
 	"SubscriptionChange": changeJSON{},
 	"TestClock":          testClockJSON{},
 	"TestClockSet":       testClockIn{},
+	"FlexpriceBulk":      struct{ Events []flexpriceEventReq }{},
+	"FlexpriceAccepted":  map[string]string{},
+	"LagoEvent":          struct{ Event lagoEventReq }{},
+	"LagoEventReply":     struct{ Event lagoEventJSON }{},
+	"LagoBatch":          struct{ Events []lagoEventReq }{},
+	"LagoBatchReply":     struct{ Events []lagoEventJSON }{},
+	"LagoCurrentUsage":   struct{ CustomerUsage lagoUsageJSON }{},
+	"MeterQuery":         meterQueryReq{},
+	"MeterQueryResult":   meterQueryJSON{},
 }
 
 var (

@@ -102,6 +102,14 @@ func (s *Server) register() {
 	// Events.
 	s.add(route{Method: "POST", Path: "/v1/events", Access: Ingest, Summary: "Send one usage event.", Request: "Event", Response: "IngestResult", Status: 202}, s.postEvent)
 	s.add(route{Method: "POST", Path: "/v1/events/batch", Access: Ingest, Summary: "Send up to 1000 usage events.", Request: "EventBatch", Response: "IngestResult", Status: 202}, s.postEventBatch)
+	// Compatibility routes: Flexprice, Lago and OpenMeter SDKs unchanged (compat_*.go).
+	s.add(route{Method: "POST", Path: "/v1/events/bulk", Access: Ingest, Summary: "Flexprice: send up to 1000 events {\"events\": [{event_id, event_name, external_customer_id, properties, timestamp}]}; 202 with a JSON object of strings.", Request: "FlexpriceBulk", Response: "FlexpriceAccepted", Status: 202}, s.flexpriceBulk)
+	s.add(route{Method: "POST", Path: "/api/v1/events", Access: Ingest, Summary: "OpenMeter (Content-Type application/cloudevents+json or application/cloudevents-batch+json: 204; problem+json errors) or Lago ({\"event\": {transaction_id, external_subscription_id, code, timestamp, properties}}: 200; 422 error_details).", Request: "LagoEvent", Response: "LagoEventReply"}, s.apiEvents)
+	s.add(route{Method: "POST", Path: "/api/v1/events/batch", Access: Ingest, Summary: "Lago: send up to 1000 events; 200 {\"events\": [...]}, or 422 error_details by index naming the rejected ones (the others are stored).", Request: "LagoBatch", Response: "LagoBatchReply"}, s.lagoBatch)
+	s.add(route{Method: "GET", Path: "/api/v1/customers/:external_customer_id/current_usage", Access: Admin, Summary: "Lago: the current period's usage of the subscription ?external_subscription_id=, from its proposed invoice.", Response: "LagoCurrentUsage", Query: []string{"external_subscription_id"}}, s.lagoCurrentUsage)
+	s.add(route{Method: "GET", Path: "/api/v1/meters/:slug/query", Access: Admin, Summary: "OpenMeter: a meter's quantity (by key) per window (windowSize MINUTE|HOUR|DAY) and subject.", Response: "MeterQueryResult", Query: []string{"from", "to", "windowSize", "subject", "groupBy"}}, s.openmeterMeterQuery)
+	s.add(route{Method: "POST", Path: "/api/v1/meters/:slug/query", Access: Admin, Summary: "OpenMeter: the meter query with its parameters in the body.", Request: "MeterQuery", Response: "MeterQueryResult"}, s.openmeterMeterQuery)
+
 	// Invoices.
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}}, s.proposedInvoice)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}}, s.customerProposedInvoices)
