@@ -29,6 +29,35 @@ type flexpriceEventReq struct {
 	Timestamp          *string         `json:"timestamp"`
 }
 
+// flexpriceErrorJSON is Flexprice's error body, {"success": false,
+// "error": {"message", "internal_error"}} (the SDK requires both keys), with
+// Tally's code and field details added.
+type flexpriceErrorJSON struct {
+	Success bool                `json:"success"`
+	Error   flexpriceErrorInner `json:"error"`
+}
+
+type flexpriceErrorInner struct {
+	Message       string              `json:"message"`
+	InternalError string              `json:"internal_error"`
+	Code          string              `json:"code"`
+	Details       []domain.FieldError `json:"details"`
+}
+
+// flexpriceError is e as Flexprice answers it; internal_error spells out
+// the fields.
+func flexpriceError(e errorDetail) flexpriceErrorJSON {
+	var parts []string
+	for _, d := range e.Details {
+		parts = append(parts, d.Field+": "+d.Message)
+	}
+	internal := strings.Join(parts, "; ")
+	if internal == "" {
+		internal = e.Message
+	}
+	return flexpriceErrorJSON{Error: flexpriceErrorInner{Message: e.Message + ": " + internal, InternalError: internal, Code: e.Code, Details: e.Details}}
+}
+
 type flexpriceBulkReq struct {
 	Events []json.RawMessage `json:"events"`
 }
@@ -89,7 +118,7 @@ func flexpriceProblem(e errorDetail, prefix string) errorDetail {
 
 // flexpriceEvent answers POST /v1/events for Flexprice: 202 {"event_id",
 // "message"}; a rejected event is a 400 (Flexprice's status for a bad
-// event) with the error in {"error": {"message", …}}, which the SDK raises.
+// event) with Flexprice's error body, which the SDK raises.
 func (s *Server) flexpriceEvent(c echo.Context, raw json.RawMessage) error {
 	var id string
 	out, err := s.ingestDecoded(c, 1, func(int) (meters.EventInput, error) {
@@ -101,7 +130,7 @@ func (s *Server) flexpriceEvent(c echo.Context, raw json.RawMessage) error {
 		return err
 	}
 	if len(out.Rejected) == 1 {
-		return c.JSON(http.StatusBadRequest, errorBody{Error: flexpriceProblem(out.Rejected[0].Error, "")})
+		return c.JSON(http.StatusBadRequest, flexpriceError(flexpriceProblem(out.Rejected[0].Error, "")))
 	}
 	msg := "Event accepted for processing"
 	if out.Duplicates == 1 {
@@ -137,7 +166,7 @@ func (s *Server) flexpriceBulk(c echo.Context) error {
 		for _, r := range out.Rejected {
 			body.Details = append(body.Details, flexpriceProblem(r.Error, fmt.Sprintf("events[%d].", r.Index)).Details...)
 		}
-		return c.JSON(http.StatusBadRequest, errorBody{Error: body})
+		return c.JSON(http.StatusBadRequest, flexpriceError(body))
 	}
 	reply := map[string]string{"message": "Events accepted for processing",
 		"accepted": strconv.Itoa(out.Accepted), "duplicates": strconv.Itoa(out.Duplicates), "rejected": strconv.Itoa(len(out.Rejected))}
