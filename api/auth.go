@@ -33,12 +33,15 @@ type principal struct {
 
 const principalKey = "tally.principal"
 
+// bearer is the caller's key: Authorization: Bearer <key>, or else the
+// x-api-key header (Flexprice's SDK sends only that), accepted wherever
+// Bearer is.
 func bearer(c echo.Context) string {
 	h := c.Request().Header.Get("Authorization")
 	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
 		return strings.TrimSpace(h[7:])
 	}
-	return ""
+	return strings.TrimSpace(c.Request().Header.Get("X-Api-Key"))
 }
 
 // authenticate returns middleware enforcing access for one route.
@@ -63,7 +66,7 @@ func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 				if err := byAddress(); err != nil {
 					return err
 				}
-				return domain.Unauthorized("missing API key: send Authorization: Bearer <key>")
+				return domain.Unauthorized("missing API key: send Authorization: Bearer <key> (or x-api-key: <key>)")
 			}
 			if s.cfg.RootKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.cfg.RootKey)) == 1 {
 				if err := s.limiter.limit(c, "root"); err != nil {

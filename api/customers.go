@@ -92,6 +92,7 @@ type subscriptionReq struct {
 	StartAt      *time.Time `json:"start_at"`
 	BillingCycle string     `json:"billing_cycle" openapi:"enum=billing_cycle"`
 	TrialDays    int        `json:"trial_days" openapi:"min=0"`
+	ExternalID   string     `json:"external_id"`
 }
 
 type periodJSON struct {
@@ -101,6 +102,7 @@ type periodJSON struct {
 
 type subscriptionJSON struct {
 	ID            string      `json:"id"`
+	ExternalID    *string     `json:"external_id"`
 	Customer      string      `json:"customer"`
 	CustomerID    string      `json:"customer_id"`
 	Plan          string      `json:"plan"`
@@ -139,7 +141,7 @@ func (s *Server) subscriptionsJSON(c echo.Context, subs []customers.Subscription
 	out := make([]subscriptionJSON, len(scs))
 	for i, sc := range scs {
 		sub := sc.Subscription
-		j := subscriptionJSON{ID: sub.ID, Customer: sub.CustomerExternalID, CustomerID: sub.CustomerID, Plan: sub.PlanKey, PlanID: sub.PlanID,
+		j := subscriptionJSON{ID: sub.ID, ExternalID: strPtr(sub.ExternalID), Customer: sub.CustomerExternalID, CustomerID: sub.CustomerID, Plan: sub.PlanKey, PlanID: sub.PlanID,
 			Status: string(sub.StatusAt(now)), StartAt: fmtTime(sub.StartAt), BillingCycle: string(sub.BillingCycle), TrialDays: sub.TrialDays,
 			TrialEnd: fmtTimePtr(sub.TrialEnd), EndsAt: fmtTimePtr(sub.EndsAt), CanceledAt: fmtTimePtr(sub.CanceledAt), CreatedAt: fmtTime(sub.CreatedAt)}
 		if p, ok := sc.PeriodAt(now); ok {
@@ -159,7 +161,7 @@ func (s *Server) createSubscription(c echo.Context) error {
 		return err
 	}
 	sub, err := s.Invoicing.Subscribe(c.Request().Context(), tenantOf(c), customers.CreateSubscriptionInput{Customer: req.Customer,
-		Plan: req.Plan, StartAt: req.StartAt, BillingCycle: req.BillingCycle, TrialDays: req.TrialDays})
+		Plan: req.Plan, StartAt: req.StartAt, BillingCycle: req.BillingCycle, TrialDays: req.TrialDays, ExternalID: req.ExternalID})
 	if err != nil {
 		return err
 	}

@@ -86,17 +86,24 @@ func rejectionOf(r meters.Rejection) rejectionJSON {
 
 // ingest decodes each raw event, stores the valid ones and reports all.
 func (s *Server) ingest(c echo.Context, raws []json.RawMessage) (ingestJSON, error) {
+	return s.ingestDecoded(c, len(raws), func(i int) (meters.EventInput, error) { return toEventInput(raws[i]) })
+}
+
+// ingestDecoded stores n events, the i-th decoded by in (an error rejects
+// it by index), through the one path every ingestion route shares: the same
+// validation, dedup by id and durable write as POST /v1/events.
+func (s *Server) ingestDecoded(c echo.Context, n int, in func(i int) (meters.EventInput, error)) (ingestJSON, error) {
 	start := time.Now()
 	var pre []meters.Rejection
-	inputs := make([]meters.EventInput, 0, len(raws))
-	index := make([]int, 0, len(raws))
-	for i, raw := range raws {
-		in, err := toEventInput(raw)
+	inputs := make([]meters.EventInput, 0, n)
+	index := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		ev, err := in(i)
 		if err != nil {
 			pre = append(pre, meters.Rejection{Index: i, Err: err})
 			continue
 		}
-		inputs = append(inputs, in)
+		inputs = append(inputs, ev)
 		index = append(index, i)
 	}
 	res, err := s.Meters.Ingest(c.Request().Context(), tenantOf(c), inputs)
@@ -118,11 +125,15 @@ func (s *Server) ingest(c echo.Context, raws []json.RawMessage) (ingestJSON, err
 
 // postEvent takes one event. A rejected event answers 422 with its
 // problems (one event has nothing else to report); a duplicate answers 202
-// with duplicates: 1.
+// with duplicates: 1. A body of Flexprice's shape is Flexprice's ingest
+// (compat_flexprice.go).
 func (s *Server) postEvent(c echo.Context) error {
 	var raw json.RawMessage
 	if err := decode(c, &raw); err != nil {
 		return err
+	}
+	if isFlexpriceEvent(raw) { // Flexprice's SDK posts to this same path
+		return s.flexpriceEvent(c, raw)
 	}
 	out, err := s.ingest(c, []json.RawMessage{raw})
 	if err != nil {

@@ -20,6 +20,7 @@ var schemas = map[string]any{
 	"Health":                healthJSON{},
 	"WebhookReceived":       webhookReceivedJSON{},
 	"Error":                 errorBody{},
+	"PeerError":             peerErrorDoc{},
 	"TenantCreate":          tenantCreateReq{},
 	"TenantCreated":         tenantCreatedJSON{},
 	"APIKeyCreate":          keyCreateReq{},
@@ -66,6 +67,15 @@ var schemas = map[string]any{
 	"WebhookEndpointList":   listBody[webhookEndpointJSON]{},
 	"WebhookDelivery":       webhookDeliveryJSON{},
 	"WebhookDeliveryList":   listBody[webhookDeliveryJSON]{},
+	"FlexpriceBulk":         struct{ Events []flexpriceEventReq }{},
+	"FlexpriceAccepted":     map[string]string{},
+	"LagoEvent":             struct{ Event lagoEventReq }{},
+	"LagoEventReply":        struct{ Event lagoEventJSON }{},
+	"LagoBatch":             struct{ Events []lagoEventReq }{},
+	"LagoBatchReply":        struct{ Events []lagoEventJSON }{},
+	"LagoCurrentUsage":      struct{ CustomerUsage lagoUsageJSON }{},
+	"MeterQuery":            meterQueryReq{},
+	"MeterQueryResult":      meterQueryJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -98,6 +108,11 @@ var queryParams = map[string]map[string]any{
 	"plan":             {"description": "The plan's key.", "schema": map[string]any{"type": "string"}},
 	"subscription":     {"description": "The subscription's id (sub_…).", "schema": map[string]any{"type": "string"}},
 	"event_name":       {"description": "Only events of this name.", "schema": map[string]any{"type": "string"}},
+	// Compatibility routes (Lago, OpenMeter), in their own spelling.
+	"external_subscription_id": {"description": "Lago: the subscription's external_id.", "schema": map[string]any{"type": "string"}, "required": true},
+	"windowSize":               {"description": "OpenMeter: the window of each value.", "schema": map[string]any{"type": "string", "enum": []any{"MINUTE", "HOUR", "DAY"}}},
+	"subject":                  {"description": "OpenMeter: only this subject (a customer's external_id).", "schema": map[string]any{"type": "string"}},
+	"groupBy":                  {"description": "OpenMeter: group the values (subject only).", "schema": map[string]any{"type": "string"}},
 }
 
 func enumSchema(name, def string) map[string]any {
@@ -228,11 +243,21 @@ func (s *Server) document() map[string]any {
 		ok := map[string]any{"description": http.StatusText(r.Status)}
 		if r.Response != "" && !head {
 			ok["content"] = jsonContent(r.Response)
+			if len(r.Alt) > 0 {
+				one := []any{ref(r.Response)}
+				for _, a := range r.Alt {
+					one = append(one, ref(a))
+				}
+				ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"anyOf": one}}}
+			}
 		}
 		if r.idempotent() {
 			ok["headers"] = replayedHeader
 		}
 		responses := map[string]any{strconv.Itoa(r.Status): ok}
+		for _, st := range r.Empty {
+			responses[strconv.Itoa(st)] = map[string]any{"description": http.StatusText(st)}
+		}
 		for _, st := range r.Also {
 			also := maps.Clone(ok)
 			also["description"] = http.StatusText(st)
@@ -246,6 +271,10 @@ func (s *Server) document() map[string]any {
 			}
 			if !head {
 				e["content"] = map[string]any{"application/json": map[string]any{"schema": ref(schema)}}
+				if r.Peer {
+					either := map[string]any{"schema": map[string]any{"anyOf": []any{ref(schema), ref("PeerError")}}}
+					e["content"] = map[string]any{"application/json": either, "application/problem+json": map[string]any{"schema": ref("PeerError")}}
+				}
 			}
 			if r.idempotent() {
 				e["headers"] = replayedHeader

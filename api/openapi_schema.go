@@ -84,6 +84,7 @@ var (
 	decimalType = reflect.TypeOf(decimal.Decimal{})
 	timeType    = reflect.TypeOf(time.Time{})
 	rawType     = reflect.TypeOf(json.RawMessage{})
+	numberType  = reflect.TypeOf(json.Number(""))
 	filtersType = reflect.TypeOf(meters.Filters{})
 	snake       = regexp.MustCompile(`([a-z0-9])([A-Z])`)
 )
@@ -152,6 +153,8 @@ func schemaOf(t reflect.Type, d direction) map[string]any {
 		return map[string]any{"type": "string", "format": "date-time"}
 	case rawType:
 		return map[string]any{"type": "object", "description": "any JSON object"}
+	case numberType:
+		return map[string]any{"type": "number", "description": "an exact number, written as its decimal literal"}
 	case filtersType:
 		return map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "array", "items": map[string]any{"type": []any{"string", "number", "boolean"}}},
 			"description": "an event passes when, for each property, its value equals one listed value as JSON values: 100 = 1e2 = 100.0, \"1\" is not 1"}

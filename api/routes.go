@@ -21,6 +21,14 @@ type route struct {
 	Errors []int
 	// Also are other success statuses, with the same body as Status.
 	Also []int
+	// Alt are other bodies the success status may carry (a compatibility
+	// route answers each peer's SDK in its own shape); Empty are success
+	// statuses with no body (OpenMeter's 204).
+	Alt   []string
+	Empty []int
+	// Peer says error replies may also come in the peer SDK's own shape
+	// (Lago's error_details, OpenMeter's problem+json, Flexprice's body).
+	Peer bool
 }
 
 // idempotent reports whether the route honours Idempotency-Key: every POST
@@ -104,8 +112,16 @@ func (s *Server) register() {
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id", Access: Admin, Summary: "Read a subscription with its current period.", Response: "Subscription"}, s.getSubscription)
 
 	// Events.
-	s.add(route{Method: "POST", Path: "/v1/events", Access: Ingest, Summary: "Send one usage event.", Request: "Event", Response: "IngestResult", Status: 202}, s.postEvent)
+	s.add(route{Method: "POST", Path: "/v1/events", Access: Ingest, Summary: "Send one usage event.", Request: "Event", Response: "IngestResult", Status: 202, Alt: []string{"FlexpriceAccepted"}, Peer: true}, s.postEvent)
 	s.add(route{Method: "POST", Path: "/v1/events/batch", Access: Ingest, Summary: "Send up to 1000 usage events.", Request: "EventBatch", Response: "IngestResult", Status: 202}, s.postEventBatch)
+	// Compatibility routes: Flexprice, Lago and OpenMeter SDKs unchanged (compat_*.go).
+	s.add(route{Method: "POST", Path: "/v1/events/bulk", Access: Ingest, Summary: "Flexprice: send up to 1000 events {\"events\": [{event_id, event_name, external_customer_id, properties, timestamp}]}; 202 with a JSON object of strings.", Request: "FlexpriceBulk", Response: "FlexpriceAccepted", Status: 202, Peer: true}, s.flexpriceBulk)
+	s.add(route{Method: "POST", Path: "/api/v1/events", Access: Ingest, Summary: "OpenMeter (Content-Type application/cloudevents+json or application/cloudevents-batch+json: 204; problem+json errors) or Lago ({\"event\": {transaction_id, external_subscription_id, code, timestamp, properties}}: 200; 422 error_details).", Request: "LagoEvent", Response: "LagoEventReply", Empty: []int{204}, Peer: true}, s.apiEvents)
+	s.add(route{Method: "POST", Path: "/api/v1/events/batch", Access: Ingest, Summary: "Lago: send up to 1000 events; 200 {\"events\": [...]}, or 422 error_details by index naming the rejected ones (the others are stored).", Request: "LagoBatch", Response: "LagoBatchReply", Peer: true}, s.lagoBatch)
+	s.add(route{Method: "GET", Path: "/api/v1/customers/:external_customer_id/current_usage", Access: Admin, Summary: "Lago: the current period's usage of the subscription ?external_subscription_id=, from its proposed invoice.", Response: "LagoCurrentUsage", Query: []string{"external_subscription_id"}, Peer: true}, s.lagoCurrentUsage)
+	s.add(route{Method: "GET", Path: "/api/v1/meters/:slug/query", Access: Admin, Summary: "OpenMeter: a meter's quantity (by key) per window (windowSize MINUTE|HOUR|DAY) and subject.", Response: "MeterQueryResult", Query: []string{"from", "to", "windowSize", "subject", "groupBy"}, Peer: true}, s.openmeterMeterQuery)
+	s.add(route{Method: "POST", Path: "/api/v1/meters/:slug/query", Access: Admin, Summary: "OpenMeter: the meter query with its parameters in the body.", Request: "MeterQuery", Response: "MeterQueryResult", Peer: true}, s.openmeterMeterQuery)
+
 	// Invoices.
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}}, s.proposedInvoice)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}}, s.customerProposedInvoices)

@@ -12,7 +12,8 @@ import (
 
 // ReplaceSubscription ends subscription id at `at` for a plan change and
 // starts its successor there (in, with PreviousSubscriptionID set), in one
-// transaction: either both happen or neither. The successor keeps the
+// transaction: either both happen or neither. The predecessor's external_id
+// moves to the successor unless in names another. The successor keeps the
 // predecessor's period grid (AnchorAt) unless in sets one. No
 // subscription_start hook runs for the successor: its first fee sits on the
 // plan_change invoice, or, for a change at a period's end, on its own
@@ -33,6 +34,11 @@ func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, 
 		}
 		in.AnchorAt = &anchor
 	}
+	if in.ExternalID == "" {
+		// The external id moves to the successor (as Lago's does), so
+		// events sent by it keep reaching the live subscription.
+		in.ExternalID = prev.ExternalID
+	}
 	r, cust, plan, err := s.newSubscription(ctx, tenantID, in)
 	if err != nil {
 		return Subscription{}, Subscription{}, err
@@ -41,7 +47,15 @@ func (s *Service) ReplaceSubscription(ctx context.Context, tenantID, id string, 
 		if err := s.setEnd(ctx, tx, tenantID, id, at, EndPlanChange, false); err != nil {
 			return err
 		}
+		if prev.ExternalID != "" {
+			if err := tx.Model(&subscriptionRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Update("external_id", nil).Error; err != nil {
+				return err
+			}
+		}
 		if err := tx.Create(&r).Error; err != nil {
+			if store.IsUniqueViolation(err) && r.ExternalID != nil {
+				return duplicateExternalID(*r.ExternalID)
+			}
 			return err
 		}
 		return runHooks(tx, then)

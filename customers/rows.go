@@ -42,6 +42,7 @@ type subscriptionRow struct {
 	PreviousSubscriptionID *string
 	SkipStartInvoice       bool
 	AnchorAt               *time.Time
+	ExternalID             *string // NULL when unset: unique in the tenant when set
 	CreatedAt              time.Time
 	UpdatedAt              time.Time
 }
@@ -61,7 +62,7 @@ func (r subscriptionRow) toSubscription(externalID, planKey string) Subscription
 		PlanID: r.PlanID, PlanKey: planKey, StartAt: r.StartAt.UTC(), BillingCycle: cycle.Kind(r.BillingCycle),
 		TrialDays: r.TrialDays, TrialEnd: utcPtr(r.TrialEnd), EndsAt: utcPtr(r.EndsAt), CanceledAt: utcPtr(r.CanceledAt),
 		EndReason: EndReason(r.EndReason), CancelProrate: r.CancelProrate, PreviousSubscriptionID: deref(r.PreviousSubscriptionID),
-		SkipStartInvoice: r.SkipStartInvoice, AnchorAt: utcPtr(r.AnchorAt), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+		SkipStartInvoice: r.SkipStartInvoice, AnchorAt: utcPtr(r.AnchorAt), ExternalID: deref(r.ExternalID), CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
 func deref(s *string) string {

@@ -9,7 +9,15 @@ import (
 	"github.com/tallyhq/tally/customers/cycle"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/plans"
+	"github.com/tallyhq/tally/store"
 )
+
+// MaxSubscriptionExternalID bounds a subscription's external_id.
+const MaxSubscriptionExternalID = 255
+
+func duplicateExternalID(ext string) error {
+	return domain.Conflict("duplicate_key", "a subscription with external_id %q already exists", ext)
+}
 
 // CreateSubscription subscribes a customer (by external_id) to a plan (by
 // key). The plan must not be archived and must share the customer's
@@ -22,6 +30,9 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 		return Subscription{}, err
 	}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
+		if store.IsUniqueViolation(err) && r.ExternalID != nil {
+			return Subscription{}, duplicateExternalID(*r.ExternalID)
+		}
 		return Subscription{}, fmt.Errorf("create subscription: %w", err)
 	}
 	domain.Notify(s.notify, domain.Change{TenantID: tenantID, CustomerID: r.CustomerID})
@@ -68,6 +79,10 @@ func (s *Service) newSubscription(ctx context.Context, tenantID string, in Creat
 	if in.TrialDays < 0 || in.TrialDays > MaxTrialDays {
 		p.Add("trial_days", "must be between 0 and %d", MaxTrialDays)
 	}
+	ext := strings.TrimSpace(in.ExternalID)
+	if len(ext) > MaxSubscriptionExternalID {
+		p.Add("external_id", "at most %d characters", MaxSubscriptionExternalID)
+	}
 	if in.StartAt != nil {
 		domain.AddInstantProblem(&p, "start_at", *in.StartAt)
 	}
@@ -82,6 +97,9 @@ func (s *Service) newSubscription(ctx context.Context, tenantID string, in Creat
 	r := subscriptionRow{ID: domain.NewID(domain.PrefixSubscription), TenantID: tenantID, CustomerID: cust.ID, PlanID: plan.ID,
 		StartAt: start, BillingCycle: string(kind), TrialDays: in.TrialDays, SkipStartInvoice: in.SkipStartInvoice,
 		AnchorAt: utcPtr(in.AnchorAt), CreatedAt: now, UpdatedAt: now}
+	if ext != "" {
+		r.ExternalID = &ext
+	}
 	if in.PreviousSubscriptionID != "" {
 		prev := in.PreviousSubscriptionID
 		r.PreviousSubscriptionID = &prev

@@ -54,9 +54,12 @@ type Subscription struct {
 	// AnchorAt, when set, anchors the period grid instead of the billing
 	// start: a plan change's successor keeps its predecessor's grid, so
 	// the new plan's first fee is prorated over the rest of the period.
-	AnchorAt  *time.Time
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	AnchorAt *time.Time
+	// ExternalID is the caller's own id of the subscription ("" when
+	// unset), unique in the tenant.
+	ExternalID string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // BillingStart is when the first paid period starts: the end of the trial,
@@ -116,6 +119,9 @@ type CreateSubscriptionInput struct {
 	StartAt      *time.Time
 	BillingCycle string
 	TrialDays    int
+	// ExternalID is optional and unique in the tenant (a duplicate is a
+	// conflict).
+	ExternalID string
 	// Set by a plan change only (never from the API).
 	PreviousSubscriptionID string
 	SkipStartInvoice       bool

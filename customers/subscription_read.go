@@ -24,6 +24,22 @@ func (s *Service) GetSubscription(ctx context.Context, tenantID, id string) (Sub
 	return subs[0], nil
 }
 
+// GetSubscriptionByExternalID reads a subscription by its external_id.
+func (s *Service) GetSubscriptionByExternalID(ctx context.Context, tenantID, externalID string) (Subscription, error) {
+	var r subscriptionRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND external_id = ?", tenantID, externalID).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return Subscription{}, domain.NotFound("subscription", externalID)
+		}
+		return Subscription{}, fmt.Errorf("get subscription: %w", err)
+	}
+	subs, err := s.decorate(ctx, tenantID, []subscriptionRow{r})
+	if err != nil {
+		return Subscription{}, err
+	}
+	return subs[0], nil
+}
+
 // SubscriptionQuery filters ListSubscriptions.
 type SubscriptionQuery struct {
 	CustomerID string
