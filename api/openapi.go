@@ -59,6 +59,8 @@ var schemas = map[string]any{
 	"SubscriptionChange": changeJSON{},
 	"TestClock":          testClockJSON{},
 	"TestClockSet":       testClockIn{},
+	"PlanCompare":        compareReq{},
+	"PlanComparison":     comparisonJSON{},
 }
 
 var (

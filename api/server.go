@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/tallyhq/tally/advisor"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -49,6 +50,8 @@ type Services struct {
 	Credits   *credits.Service
 	Invoicing *invoicing.Service
 	Stripe    *stripesync.Syncer
+	// Advisor answers the plan advisor routes (reads only).
+	Advisor *advisor.Service
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency IdempotencyKeys
 }

@@ -37,6 +37,7 @@ var layers = [][]string{
 	{"credits"},                    // grants, ledger, balances
 	{"invoicing"},                  // invoices, runs, lifecycle
 	{"invoicing/stripesync"},       // Stripe sync
+	{"advisor"},                    // the plan advisor: compares, break-evens, backtests (reads only)
 	{"jobs"},                       // the clock: scheduled work (a face)
 	{"api", "web"},                 // the faces people and programs use
 	{"app"},                        // wiring: the only place that knows all

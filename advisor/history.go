@@ -1,0 +1,4 @@
+package advisor
+
+// History is where past usage and invoices come from (Recommend, Backtest).
+type History interface{}
