@@ -1,9 +1,7 @@
 // Package advisor answers pricing questions with the rating engine, so that
 // every answer is what an invoice would say (issue 11): which plan is
 // cheapest for a usage (Compare), where plans break even along one meter
-// (BreakEven), which plan a customer should be on (Recommend) and what a
-// plan would have billed the subscribers of another (Backtest). It only
-// reads: nothing is stored, drafted or sent.
+// (BreakEven). It only reads: nothing is stored, drafted or sent.
 //
 // # One whole period
 //

@@ -22,11 +22,9 @@ type Meters interface {
 type Service struct {
 	catalog Catalog
 	meters  Meters
-	history History
 }
 
-// NewService returns a Service on its read-only collaborators. history may
-// be nil: then Recommend and Backtest are unavailable.
-func NewService(catalog Catalog, meters Meters, history History) *Service {
-	return &Service{catalog: catalog, meters: meters, history: history}
+// NewService returns a Service on its read-only collaborators.
+func NewService(catalog Catalog, meters Meters) *Service {
+	return &Service{catalog: catalog, meters: meters}
 }

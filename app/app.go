@@ -74,7 +74,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 		Idempotency: idempotency.NewService(db, clock)}
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
-	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms), nil)
+	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms))
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
 	server := api.New(svc.API(), api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log}, nil
