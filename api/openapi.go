@@ -76,6 +76,10 @@ var schemas = map[string]any{
 	"LagoCurrentUsage":      struct{ CustomerUsage lagoUsageJSON }{},
 	"MeterQuery":            meterQueryReq{},
 	"MeterQueryResult":      meterQueryJSON{},
+	"PlanCompare":           compareReq{},
+	"PlanComparison":        comparisonJSON{},
+	"PlanBreakEvenRequest":  breakEvenReq{},
+	"PlanBreakEven":         breakEvenJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)

@@ -36,33 +36,36 @@ type priceJSON struct {
 }
 
 type planReq struct {
-	Key         string      `json:"key" openapi:"required,min=1"`
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Currency    string      `json:"currency" openapi:"required"`
-	Interval    string      `json:"interval" openapi:"required,enum=interval"`
-	Prices      []priceJSON `json:"prices"`
+	Key           string             `json:"key" openapi:"required,min=1"`
+	Name          string             `json:"name"`
+	Description   string             `json:"description"`
+	Currency      string             `json:"currency" openapi:"required"`
+	Interval      string             `json:"interval" openapi:"required,enum=interval"`
+	Prices        []priceJSON        `json:"prices"`
+	ExternalCosts []externalCostJSON `json:"external_costs"`
 }
 
 type planUpdateReq struct {
-	Name        *string      `json:"name"`
-	Description *string      `json:"description"`
-	Currency    *string      `json:"currency"`
-	Interval    *string      `json:"interval" openapi:"enum=interval"`
-	Prices      *[]priceJSON `json:"prices"`
+	Name          *string             `json:"name"`
+	Description   *string             `json:"description"`
+	Currency      *string             `json:"currency"`
+	Interval      *string             `json:"interval" openapi:"enum=interval"`
+	Prices        *[]priceJSON        `json:"prices"`
+	ExternalCosts *[]externalCostJSON `json:"external_costs"`
 }
 
 type planJSON struct {
-	ID          string      `json:"id"`
-	Key         string      `json:"key"`
-	Name        string      `json:"name"`
-	Description string      `json:"description"`
-	Currency    string      `json:"currency"`
-	Interval    string      `json:"interval" openapi:"enum=interval"`
-	Prices      []priceJSON `json:"prices"`
-	ArchivedAt  *string     `json:"archived_at" openapi:"date-time"`
-	CreatedAt   string      `json:"created_at" openapi:"date-time"`
-	UpdatedAt   string      `json:"updated_at" openapi:"date-time"`
+	ID            string             `json:"id"`
+	Key           string             `json:"key"`
+	Name          string             `json:"name"`
+	Description   string             `json:"description"`
+	Currency      string             `json:"currency"`
+	Interval      string             `json:"interval" openapi:"enum=interval"`
+	Prices        []priceJSON        `json:"prices"`
+	ExternalCosts []externalCostJSON `json:"external_costs"`
+	ArchivedAt    *string            `json:"archived_at" openapi:"date-time"`
+	CreatedAt     string             `json:"created_at" openapi:"date-time"`
+	UpdatedAt     string             `json:"updated_at" openapi:"date-time"`
 }
 
 func priceInputs(list []priceJSON) []plans.PriceInput {
@@ -113,6 +116,7 @@ func toPlanJSON(p plans.Plan) planJSON {
 		}
 		out.Prices[i] = j
 	}
+	out.ExternalCosts = externalCostsJSON(p.ExternalCosts)
 	return out
 }
 
@@ -122,7 +126,7 @@ func (s *Server) createPlan(c echo.Context) error {
 		return err
 	}
 	p, err := s.Plans.Create(c.Request().Context(), tenantOf(c), plans.CreateInput{Key: req.Key, Name: req.Name, Description: req.Description,
-		Currency: req.Currency, Interval: req.Interval, Prices: priceInputs(req.Prices)})
+		Currency: req.Currency, Interval: req.Interval, Prices: priceInputs(req.Prices), ExternalCosts: externalCostInputs(req.ExternalCosts)})
 	if err != nil {
 		return err
 	}
@@ -162,6 +166,10 @@ func (s *Server) updatePlan(c echo.Context) error {
 	if req.Prices != nil {
 		list := priceInputs(*req.Prices)
 		in.Prices = &list
+	}
+	if req.ExternalCosts != nil {
+		list := externalCostInputs(*req.ExternalCosts)
+		in.ExternalCosts = &list
 	}
 	p, err := s.Plans.Update(c.Request().Context(), tenantOf(c), c.Param("id"), in)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/tallyhq/tally/advisor"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -58,6 +59,8 @@ type Services struct {
 	Invoicing *invoicing.Service
 	Stripe    *stripesync.Syncer
 	Webhooks  *webhooks.Service
+	// Advisor answers the plan advisor routes (reads only).
+	Advisor *advisor.Service
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency IdempotencyKeys
 	// Metrics is the registry /metrics serves, shared with the jobs,

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/tallyhq/tally/advisor"
 	"github.com/tallyhq/tally/api"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
@@ -31,6 +32,8 @@ type Services struct {
 	// Stripe syncs invoices to Stripe; disabled (never nil after Open)
 	// without STRIPE_API_KEY.
 	Stripe *stripesync.Syncer
+	// Advisor answers pricing questions on the catalog (reads only).
+	Advisor *advisor.Service
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
 	Idempotency *idempotency.Service
 	// Webhooks keeps endpoints and the outbox; Dispatcher delivers it (a
@@ -42,7 +45,7 @@ type Services struct {
 // API returns the services as the HTTP API takes them.
 func (s *Services) API() *api.Services {
 	out := &api.Services{DB: s.DB, Clock: s.Clock, Tenants: s.Tenants, Meters: s.Meters, Plans: s.Plans, Customers: s.Customers,
-		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe, Webhooks: s.Webhooks}
+		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe, Webhooks: s.Webhooks, Advisor: s.Advisor}
 	if s.Idempotency != nil { // a nil *idempotency.Service must stay a nil interface
 		out.Idempotency = s.Idempotency
 	}

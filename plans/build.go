@@ -34,6 +34,7 @@ func (in CreateInput) build(ms metersByKey) (Plan, error) {
 	prices, err := buildPrices(in.Prices, ms)
 	p.Merge("", err)
 	plan.Prices = prices
+	plan.ExternalCosts = buildExternalCosts(in.ExternalCosts, ms, p.Add)
 	return plan, p.Err()
 }
 

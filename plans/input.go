@@ -14,6 +14,8 @@ type CreateInput struct {
 	Currency    string
 	Interval    string
 	Prices      []PriceInput
+	// ExternalCosts declare what customers pay providers directly (BYOK).
+	ExternalCosts []ExternalCostInput
 }
 
 // TierInput is one tier as sent.
@@ -50,4 +52,7 @@ type UpdateInput struct {
 	Currency    *string
 	Interval    *string
 	Prices      *[]PriceInput
+	// ExternalCosts, when given, replace the list; they may change while
+	// the plan is in use (they are never invoiced).
+	ExternalCosts *[]ExternalCostInput
 }

@@ -12,11 +12,16 @@ type metersByKey map[string]Meter
 
 // meterLookup reads the meters that prices name (none asked for when no
 // price names one).
-func (s *Service) meterLookup(ctx context.Context, tenantID string, prices []PriceInput) (metersByKey, error) {
+func (s *Service) meterLookup(ctx context.Context, tenantID string, prices []PriceInput, costs []ExternalCostInput) (metersByKey, error) {
 	var keys []string
 	for _, p := range prices {
 		if p.Meter != "" {
 			keys = append(keys, p.Meter)
+		}
+	}
+	for _, c := range costs {
+		if c.Meter != "" {
+			keys = append(keys, c.Meter)
 		}
 	}
 	if len(keys) == 0 {

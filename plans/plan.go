@@ -39,9 +39,12 @@ type Plan struct {
 	Currency    domain.Currency
 	Interval    calendar.Interval
 	Prices      []Price
-	ArchivedAt  *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ExternalCosts are what its customers pay providers directly (never
+	// invoiced), for the plan advisor.
+	ExternalCosts []ExternalCost
+	ArchivedAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Price is one price of a plan.

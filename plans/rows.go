@@ -15,16 +15,17 @@ import (
 )
 
 type planRow struct {
-	ID          string `gorm:"primaryKey"`
-	TenantID    string
-	Key         string
-	Name        string
-	Description string
-	Currency    string
-	Interval    string
-	ArchivedAt  *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	ID            string `gorm:"primaryKey"`
+	TenantID      string
+	Key           string
+	Name          string
+	Description   string
+	Currency      string
+	Interval      string
+	ExternalCosts string
+	ArchivedAt    *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 func (planRow) TableName() string { return "plans" }
@@ -180,7 +181,11 @@ func (r planRow) toPlan(prices []Price) (Plan, error) {
 	if !calendar.Interval(r.Interval).Valid() {
 		return Plan{}, corruptRow("plans", r.ID, "interval", fmt.Errorf("unknown interval %q", r.Interval))
 	}
-	p := Plan{ID: r.ID, TenantID: r.TenantID, Key: r.Key, Name: r.Name, Description: r.Description,
+	ext, err := decodeExternalCosts(r.ID, r.ExternalCosts)
+	if err != nil {
+		return Plan{}, err
+	}
+	p := Plan{ID: r.ID, ExternalCosts: ext, TenantID: r.TenantID, Key: r.Key, Name: r.Name, Description: r.Description,
 		Currency: domain.Currency(r.Currency), Interval: calendar.Interval(r.Interval), Prices: prices,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 	if p.Prices == nil {

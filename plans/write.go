@@ -13,7 +13,7 @@ import (
 // Create validates and stores a plan with its prices. A plan key already
 // used in the tenant is a conflict.
 func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (Plan, error) {
-	ms, err := s.meterLookup(ctx, tenantID, in.Prices)
+	ms, err := s.meterLookup(ctx, tenantID, in.Prices, in.ExternalCosts)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -23,7 +23,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 	}
 	now := s.clock.Now(ctx)
 	row := planRow{ID: domain.NewID(domain.PrefixPlan), TenantID: tenantID, Key: plan.Key, Name: plan.Name,
-		Description: plan.Description, Currency: string(plan.Currency), Interval: string(plan.Interval), CreatedAt: now, UpdatedAt: now}
+		Description: plan.Description, ExternalCosts: encodeExternalCosts(plan.ExternalCosts), Currency: string(plan.Currency), Interval: string(plan.Interval), CreatedAt: now, UpdatedAt: now}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
@@ -86,11 +86,15 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	if in.Interval != nil {
 		next.Interval = *in.Interval
 	}
+	next.ExternalCosts = externalInputs(cur.ExternalCosts)
+	if in.ExternalCosts != nil {
+		next.ExternalCosts = *in.ExternalCosts
+	}
 	replacePrices := in.Prices != nil
 	if replacePrices {
 		next.Prices = *in.Prices
 	}
-	ms, err := s.meterLookup(ctx, tenantID, next.Prices)
+	ms, err := s.meterLookup(ctx, tenantID, next.Prices, next.ExternalCosts)
 	if err != nil {
 		return Plan{}, err
 	}
@@ -101,7 +105,7 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Model(&planRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(map[string]any{
 			"name": plan.Name, "description": plan.Description, "currency": string(plan.Currency),
-			"interval": string(plan.Interval), "updated_at": s.clock.Now(ctx)}).Error; err != nil {
+			"interval": string(plan.Interval), "external_costs": encodeExternalCosts(plan.ExternalCosts), "updated_at": s.clock.Now(ctx)}).Error; err != nil {
 			return err
 		}
 		if !replacePrices {

@@ -39,6 +39,7 @@ var layers = [][]string{
 	{"budgets"},                    // spend and usage thresholds, reported through webhooks
 	{"invoicing"},                  // invoices, runs, lifecycle
 	{"invoicing/stripesync"},       // Stripe sync
+	{"advisor"},                    // the plan advisor: compares, break-evens, backtests (reads only)
 	{"jobs"},                       // the clock: scheduled work (a face)
 	{"api", "web"},                 // the faces people and programs use
 	{"app"},                        // wiring: the only place that knows all
