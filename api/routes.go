@@ -97,6 +97,7 @@ func (s *Server) register() {
 	s.add(route{Method: "DELETE", Path: "/v1/plans/:id", Access: Admin, Summary: "Archive a plan.", Response: "Plan"}, s.archivePlan)
 	s.add(route{Method: "POST", Path: "/v1/plans/compare", Access: Admin, Summary: "What each plan would invoice for one whole period of a usage, with external costs, and the cheapest (reads only).", Request: "PlanCompare", Response: "PlanComparison"}, s.comparePlans)
 	s.add(route{Method: "POST", Path: "/v1/plans/break_even", Access: Admin, Summary: "The exact quantities of one meter where the cheapest plan changes, the regions between, each plan's rounded cost there and rounded ties (reads only).", Request: "PlanBreakEvenRequest", Response: "PlanBreakEven"}, s.breakEven)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/plan_recommendation", Access: Admin, Summary: "Every active plan of the current plan's currency and interval compared on the customer's usage (the last closed period, or the current one projected linearly to its end), the saving against its current plan and the plans that would cost more (reads only).", Response: "PlanRecommendation", Query: []string{"basis", "subscription", "include_external_costs"}}, s.planRecommendation)
 
 	// Customers and subscriptions.
 	s.add(route{Method: "POST", Path: "/v1/customers", Access: Admin, Summary: "Create a customer.", Request: "CustomerCreate", Response: "Customer", Status: 201}, s.createCustomer)
