@@ -81,6 +81,8 @@ var schemas = map[string]any{
 	"PlanBreakEvenRequest":  breakEvenReq{},
 	"PlanBreakEven":         breakEvenJSON{},
 	"PlanRecommendation":    recommendationJSON{},
+	"PlanBacktestRequest":   backtestReq{},
+	"PlanBacktest":          backtestJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
