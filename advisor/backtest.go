@@ -31,6 +31,7 @@ type BacktestRow struct {
 	CustomerExternalID string
 	SubscriptionID     string
 	Periods            int
+	Currency           domain.Currency
 	Had                decimal.Decimal
 	Would              decimal.Decimal
 	// Difference is Would − Had: positive, the customer would pay more.
@@ -208,7 +209,7 @@ func nearestRank(xs []decimal.Decimal, p int) decimal.Decimal {
 // backtestOne re-prices one subscription's whole periods inside [from, to).
 func backtestOne(ctx context.Context, h *History, tenantID string, sc customers.Context, plan plans.Plan, ms map[string]meters.Meter, keys []string, from, to time.Time) (BacktestRow, error) {
 	sub := sc.Subscription
-	row := BacktestRow{CustomerID: sub.CustomerID, CustomerExternalID: sc.Customer.ExternalID, SubscriptionID: sub.ID, Had: decimal.Zero, Would: decimal.Zero}
+	row := BacktestRow{CustomerID: sub.CustomerID, CustomerExternalID: sc.Customer.ExternalID, SubscriptionID: sub.ID, Currency: plan.Currency, Had: decimal.Zero, Would: decimal.Zero}
 	cyc := sc.Cycle()
 	start := from
 	if b := sub.BillingStart(); b.After(start) {
