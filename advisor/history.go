@@ -47,6 +47,7 @@ type History struct {
 	Quantities  Quantities
 	Invoices    Invoices
 	Plans       PlanList
+	MeterList   MeterList
 	Clock       domain.Clock
 }
 

@@ -83,6 +83,7 @@ var schemas = map[string]any{
 	"PlanRecommendation":    recommendationJSON{},
 	"PlanBacktestRequest":   backtestReq{},
 	"PlanBacktest":          backtestJSON{},
+	"CustomerMargin":        marginJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
