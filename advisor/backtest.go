@@ -36,6 +36,12 @@ type BacktestRow struct {
 	Would              decimal.Decimal
 	// Difference is Would − Had: positive, the customer would pay more.
 	Difference decimal.Decimal
+	// Cost is what serving the same usage cost the tenant (meters'
+	// cost_per_unit in the plan's currency, on the meters the two plans
+	// price), the same under both plans; the margins are Had − Cost and
+	// Would − Cost.
+	Cost                   decimal.Decimal
+	MarginHad, MarginWould decimal.Decimal
 }
 
 // BacktestTotals sums the rows.
@@ -45,6 +51,9 @@ type BacktestTotals struct {
 	Subscriptions        int
 	Periods              int
 	Had, Would           decimal.Decimal
+	Cost                 decimal.Decimal
+	MarginHad            decimal.Decimal
+	MarginWould          decimal.Decimal
 	RevenueDelta         decimal.Decimal
 	PayMore, PayLess     int
 	PaySame              int
@@ -121,7 +130,11 @@ func (s *Service) Backtest(ctx context.Context, tenantID, planID string, in Back
 	if err != nil {
 		return BacktestTotals{}, err
 	}
-	tot := BacktestTotals{Plan: plan, Against: against, From: in.From, To: in.To, Had: decimal.Zero, Would: decimal.Zero}
+	costs, err := s.meterCosts(ctx, tenantID, keys)
+	if err != nil {
+		return BacktestTotals{}, err
+	}
+	tot := BacktestTotals{Plan: plan, Against: against, From: in.From, To: in.To, Had: decimal.Zero, Would: decimal.Zero, Cost: decimal.Zero}
 	var diffs []decimal.Decimal
 	run := func(q customers.SubscriptionQuery) error {
 		page := domain.Page{Limit: backtestPage}
@@ -135,7 +148,7 @@ func (s *Service) Backtest(ctx context.Context, tenantID, planID string, in Back
 				return err
 			}
 			for _, sc := range scs {
-				row, err := backtestOne(ctx, h, tenantID, sc, plan, ms, keys, in.From, in.To)
+				row, err := backtestOne(ctx, h, tenantID, sc, plan, ms, keys, costs, in.From, in.To)
 				if err != nil {
 					return err
 				}
@@ -144,7 +157,7 @@ func (s *Service) Backtest(ctx context.Context, tenantID, planID string, in Back
 				}
 				tot.Subscriptions++
 				tot.Periods += row.Periods
-				tot.Had, tot.Would = tot.Had.Add(row.Had), tot.Would.Add(row.Would)
+				tot.Had, tot.Would, tot.Cost = tot.Had.Add(row.Had), tot.Would.Add(row.Would), tot.Cost.Add(row.Cost)
 				switch row.Difference.Sign() {
 				case 1:
 					tot.PayMore++
@@ -179,6 +192,7 @@ func (s *Service) Backtest(ctx context.Context, tenantID, planID string, in Back
 		return BacktestTotals{}, err
 	}
 	tot.RevenueDelta = tot.Would.Sub(tot.Had)
+	tot.MarginHad, tot.MarginWould = tot.Had.Sub(tot.Cost), tot.Would.Sub(tot.Cost)
 	tot.P50Change, tot.P95Change = nearestRank(diffs, 50), nearestRank(diffs, 95)
 	return tot, nil
 }
@@ -207,9 +221,9 @@ func nearestRank(xs []decimal.Decimal, p int) decimal.Decimal {
 }
 
 // backtestOne re-prices one subscription's whole periods inside [from, to).
-func backtestOne(ctx context.Context, h *History, tenantID string, sc customers.Context, plan plans.Plan, ms map[string]meters.Meter, keys []string, from, to time.Time) (BacktestRow, error) {
+func backtestOne(ctx context.Context, h *History, tenantID string, sc customers.Context, plan plans.Plan, ms map[string]meters.Meter, keys []string, costs map[string]meters.Cost, from, to time.Time) (BacktestRow, error) {
 	sub := sc.Subscription
-	row := BacktestRow{CustomerID: sub.CustomerID, CustomerExternalID: sc.Customer.ExternalID, SubscriptionID: sub.ID, Currency: plan.Currency, Had: decimal.Zero, Would: decimal.Zero}
+	row := BacktestRow{CustomerID: sub.CustomerID, CustomerExternalID: sc.Customer.ExternalID, SubscriptionID: sub.ID, Currency: plan.Currency, Had: decimal.Zero, Would: decimal.Zero, Cost: decimal.Zero}
 	cyc := sc.Cycle()
 	start := from
 	if b := sub.BillingStart(); b.After(start) {
@@ -248,8 +262,11 @@ func backtestOne(ctx context.Context, h *History, tenantID string, sc customers.
 		row.Periods++
 		row.Had = row.Had.Add(had[p.Start.UTC()])
 		row.Would = row.Would.Add(q.Subtotal)
+		_, cost := serveCost(u, costs, plan.Currency)
+		row.Cost = row.Cost.Add(cost)
 	}
 	row.Difference = row.Would.Sub(row.Had)
+	row.MarginHad, row.MarginWould = row.Had.Sub(row.Cost), row.Would.Sub(row.Cost)
 	return row, nil
 }
 

@@ -80,5 +80,20 @@ func TestCustomerMargin(t *testing.T) {
 			t.Errorf("costs: %+v", m.Costs)
 		}
 		s.Must(422, "GET", "/v1/customers/"+cus+"/margin?from="+jan.Format(time.RFC3339), key, nil)
+
+		// The compare shows the same cost and margin for that usage; the
+		// euro cost is listed, not converted.
+		c := s.Must(200, "POST", "/v1/plans/compare", key, map[string]any{"usage": map[string]any{"tokens": 2000, "storage": 3}, "plans": []string{"resale"}}).JSON()
+		q := c["plans"].([]any)[0].(map[string]any)
+		if q["subtotal"] != "25.00" || q["serve_cost"] != "8.00" || q["margin"] != "17.00" || len(q["serve_costs"].([]any)) != 2 {
+			t.Errorf("compare: %v", q)
+		}
+		// The backtest of resale against itself: the same margin, on the
+		// meters the plans price (tokens).
+		bt := s.Must(200, "POST", "/v1/plans/resale/backtest", key, map[string]any{"against": "resale", "from": jan.Format(time.RFC3339), "to": feb.Format(time.RFC3339)}).JSON()
+		tot := bt["totals"].(map[string]any)
+		if tot["had"] != "25.00" || tot["cost"] != "8.00" || tot["margin_had"] != "17.00" || tot["margin_would"] != "17.00" {
+			t.Errorf("backtest totals: %v", tot)
+		}
 	})
 }

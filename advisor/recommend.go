@@ -146,7 +146,11 @@ func (s *Service) Recommend(ctx context.Context, tenantID string, in RecommendIn
 	for i, p := range cands {
 		names[i] = p.Key
 	}
-	if out.Comparison, err = compare(cands, CompareInput{Usage: out.Usage, Plans: names, IncludeExternalCosts: in.IncludeExternalCosts}); err != nil {
+	costs, err := s.meterCosts(ctx, tenantID, keys)
+	if err != nil {
+		return Recommendation{}, err
+	}
+	if out.Comparison, err = compare(cands, CompareInput{Usage: out.Usage, Plans: names, IncludeExternalCosts: in.IncludeExternalCosts, costs: costs}); err != nil {
 		return Recommendation{}, err
 	}
 	for _, q := range out.Comparison.Quotes {

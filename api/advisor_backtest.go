@@ -25,6 +25,9 @@ type backtestRowJSON struct {
 	Had                string `json:"had" openapi:"decimal" doc:"The lines of its stored invoices (not void) for those periods, before credits."`
 	Would              string `json:"would" openapi:"decimal" doc:"What this plan would have invoiced for the same quantities."`
 	Difference         string `json:"difference" openapi:"decimal" doc:"would − had: positive, the customer would pay more."`
+	Cost               string `json:"cost" openapi:"decimal" doc:"What serving the same usage cost the tenant (meters' cost_per_unit in the plan's currency), never invoiced."`
+	MarginHad          string `json:"margin_had" openapi:"decimal" doc:"had − cost."`
+	MarginWould        string `json:"margin_would" openapi:"decimal" doc:"would − cost."`
 }
 
 type backtestTotalsJSON struct {
@@ -32,6 +35,9 @@ type backtestTotalsJSON struct {
 	Periods       int    `json:"periods"`
 	Had           string `json:"had" openapi:"decimal"`
 	Would         string `json:"would" openapi:"decimal"`
+	Cost          string `json:"cost" openapi:"decimal"`
+	MarginHad     string `json:"margin_had" openapi:"decimal"`
+	MarginWould   string `json:"margin_would" openapi:"decimal"`
 	RevenueDelta  string `json:"revenue_delta" openapi:"decimal" doc:"would − had over every row."`
 	PayMore       int    `json:"pay_more"`
 	PayLess       int    `json:"pay_less"`
@@ -77,11 +83,12 @@ func (s *Server) backtest(c echo.Context) error {
 	cur := tot.Plan.Currency
 	for _, r := range rows {
 		out.Customers = append(out.Customers, backtestRowJSON{Customer: r.CustomerID, CustomerExternalID: r.CustomerExternalID, Subscription: r.SubscriptionID,
-			Periods: r.Periods, Had: cur.Format(r.Had), Would: cur.Format(r.Would), Difference: cur.Format(r.Difference)})
+			Periods: r.Periods, Had: cur.Format(r.Had), Would: cur.Format(r.Would), Difference: cur.Format(r.Difference),
+			Cost: cur.Format(r.Cost), MarginHad: cur.Format(r.MarginHad), MarginWould: cur.Format(r.MarginWould)})
 	}
 	out.Plan, out.Against, out.Currency, out.From, out.To = tot.Plan.Key, tot.Against.Key, string(cur), tot.From.UTC(), tot.To.UTC()
 	out.Totals = backtestTotalsJSON{Subscriptions: tot.Subscriptions, Periods: tot.Periods, Had: cur.Format(tot.Had), Would: cur.Format(tot.Would),
-		RevenueDelta: cur.Format(tot.RevenueDelta), PayMore: tot.PayMore, PayLess: tot.PayLess, PaySame: tot.PaySame,
+		Cost: cur.Format(tot.Cost), MarginHad: cur.Format(tot.MarginHad), MarginWould: cur.Format(tot.MarginWould), RevenueDelta: cur.Format(tot.RevenueDelta), PayMore: tot.PayMore, PayLess: tot.PayLess, PaySame: tot.PaySame,
 		P50Change: cur.Format(tot.P50Change), P95Change: cur.Format(tot.P95Change)}
 	return c.JSON(http.StatusOK, out)
 }

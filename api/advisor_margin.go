@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/tallyhq/tally/advisor"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -32,6 +33,14 @@ type marginJSON struct {
 	Totals   []marginTotalJSON `json:"totals" doc:"Per currency: revenue (lines of its subscription invoices, not void, whose period lies inside the window, before credits), cost and margin."`
 }
 
+func costLinesJSON(list []advisor.CostLine) []costLineJSON {
+	out := make([]costLineJSON, len(list))
+	for i, l := range list {
+		out[i] = costLineJSON{Meter: l.Meter, Quantity: l.Quantity.String(), CostPerUnit: l.PerUnit.String(), Currency: string(l.Currency), Amount: l.Currency.Format(l.Amount)}
+	}
+	return out
+}
+
 func (s *Server) customerMargin(c echo.Context) error {
 	if s.Advisor == nil {
 		return domain.Conflict("advisor_unavailable", "the plan advisor is not configured")
@@ -56,9 +65,7 @@ func (s *Server) customerMargin(c echo.Context) error {
 		return err
 	}
 	out := marginJSON{Customer: m.Customer.ID, From: m.From.UTC(), To: m.To.UTC(), Costs: []costLineJSON{}, Totals: []marginTotalJSON{}}
-	for _, l := range m.Costs {
-		out.Costs = append(out.Costs, costLineJSON{Meter: l.Meter, Quantity: l.Quantity.String(), CostPerUnit: l.PerUnit.String(), Currency: string(l.Currency), Amount: l.Currency.Format(l.Amount)})
-	}
+	out.Costs = costLinesJSON(m.Costs)
 	for _, x := range m.Totals {
 		out.Totals = append(out.Totals, marginTotalJSON{Currency: string(x.Currency), Revenue: x.Currency.Format(x.Revenue), Cost: x.Currency.Format(x.Cost), Margin: x.Currency.Format(x.Margin)})
 	}
