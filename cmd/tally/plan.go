@@ -117,6 +117,7 @@ func planBacktest(ctx context.Context, a *app.App, f backtestFlags, plan string,
 		tot.From.UTC().Format(time.RFC3339), tot.To.UTC().Format(time.RFC3339), tot.Subscriptions, tot.Periods)
 	fmt.Fprintf(out, "had %s %s, would have %s %s: revenue delta %s %s; %d pay more, %d less, %d the same; change p50 %s, p95 %s\n",
 		c.Format(tot.Had), c, c.Format(tot.Would), c, c.Format(tot.RevenueDelta), c, tot.PayMore, tot.PayLess, tot.PaySame, c.Format(tot.P50Change), c.Format(tot.P95Change))
+	fmt.Fprintf(out, "cost to serve %s %s (meters' cost_per_unit): margin %s %s had, %s %s would\n", c.Format(tot.Cost), c, c.Format(tot.MarginHad), c, c.Format(tot.MarginWould), c)
 	if cw != nil {
 		if err := cw.Write([]string{"total", "", "", strconv.Itoa(tot.Periods), c.Format(tot.Had), c.Format(tot.Would), c.Format(tot.RevenueDelta)}); err != nil {
 			return err

@@ -51,7 +51,8 @@ func TestPlanBacktestCommand(t *testing.T) {
 	mustTally(t, "invoice", "run", "--as-of", "2026-03-01T00:00:00Z")
 	file := filepath.Join(t.TempDir(), "bt.csv")
 	out := mustTally(t, "plan", "backtest", "q", "--against", "p", "--from", "2026-01-01T00:00:00Z", "--to", "2026-03-01T00:00:00Z", "--csv", file)
-	if !strings.Contains(out, "20.00") || !strings.Contains(out, "14.00") || !strings.Contains(out, "revenue delta -6.00 USD; 0 pay more, 1 less, 0 the same") {
+	if !strings.Contains(out, "20.00") || !strings.Contains(out, "14.00") || !strings.Contains(out, "revenue delta -6.00 USD; 0 pay more, 1 less, 0 the same") ||
+		!strings.Contains(out, "cost to serve 0.00 USD (meters' cost_per_unit): margin 20.00 USD had, 14.00 USD would") {
 		t.Errorf("backtest:\n%s", out)
 	}
 	b, err := os.ReadFile(file)
