@@ -7,6 +7,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
 )
 
@@ -17,6 +18,8 @@ type CompareInput struct {
 	IncludeExternalCosts bool
 	// Normalize is "" (plans must share an interval) or "month".
 	Normalize string
+	// costs are the meters' costs to serve, by key (margins).
+	costs map[string]meters.Cost
 }
 
 // Comparison is the answer: one Quote per plan, in the order asked, and the
@@ -47,6 +50,9 @@ type Quoted struct {
 func (s *Service) Compare(ctx context.Context, tenantID string, in CompareInput) (Comparison, error) {
 	list, err := s.load(ctx, tenantID, in.Plans, in.Usage, in.Normalize)
 	if err != nil {
+		return Comparison{}, err
+	}
+	if in.costs, err = s.meterCosts(ctx, tenantID, keysOf(in.Usage)); err != nil {
 		return Comparison{}, err
 	}
 	return compare(list, in)
@@ -141,6 +147,8 @@ func compare(list []plans.Plan, in CompareInput) (Comparison, error) {
 		if err != nil {
 			return Comparison{}, err
 		}
+		q.CostLines, q.ServeCost = serveCost(u, in.costs, pl.Currency)
+		q.Margin = q.Subtotal.Sub(q.ServeCost)
 		qd := Quoted{Quote: q, Compared: q.Total}
 		if in.Normalize == NormalizeMonth {
 			num, den := monthsPer(pl.Interval)

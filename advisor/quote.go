@@ -51,6 +51,12 @@ type Quote struct {
 	ExternalCost decimal.Decimal
 	// Total is Subtotal, plus ExternalCost when external costs are included.
 	Total decimal.Decimal
+	// CostLines are what serving the usage costs the tenant (meters'
+	// cost_per_unit); ServeCost sums those in the plan's currency and
+	// Margin is Subtotal − ServeCost. Never invoiced.
+	CostLines []CostLine
+	ServeCost decimal.Decimal
+	Margin    decimal.Decimal
 }
 
 // QuotePlan rates every price of p for one whole period of usage u: fixed

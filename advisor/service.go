@@ -22,6 +22,8 @@ type Meters interface {
 type Service struct {
 	catalog Catalog
 	meters  Meters
+	// history, when set (WithHistory), backs Recommend and Backtest.
+	history *History
 }
 
 // NewService returns a Service on its read-only collaborators.

@@ -55,6 +55,11 @@ type quoteJSON struct {
 	Months *string `json:"months"`
 	// Compared is what plans are ranked by: total, or total per month.
 	Compared string `json:"compared"`
+	// ServeCosts are what serving the usage costs the tenant (meters'
+	// cost_per_unit), never invoiced; Margin is subtotal − serve_cost.
+	ServeCosts []costLineJSON `json:"serve_costs"`
+	ServeCost  string         `json:"serve_cost" openapi:"decimal" doc:"The serve_costs in the plan's currency (others are listed, not converted)."`
+	Margin     string         `json:"margin" openapi:"decimal" doc:"subtotal − serve_cost: what the tenant keeps."`
 }
 
 type comparisonJSON struct {
@@ -69,7 +74,7 @@ func toQuoteJSON(q advisor.Quoted) quoteJSON {
 	cur := q.Plan.Currency
 	out := quoteJSON{Plan: q.Plan.Key, Name: q.Plan.Name, Interval: string(q.Plan.Interval), Lines: make([]advisorLineJSON, len(q.Lines)),
 		Subtotal: cur.Format(q.Subtotal), ExternalCosts: make([]externalLineJSON, len(q.ExternalLines)), ExternalCost: cur.Format(q.ExternalCost),
-		Total: cur.Format(q.Total), Compared: cur.Format(q.Compared)}
+		Total: cur.Format(q.Total), Compared: cur.Format(q.Compared), ServeCosts: costLinesJSON(q.CostLines), ServeCost: cur.Format(q.ServeCost), Margin: cur.Format(q.Margin)}
 	if q.Months != "" {
 		out.Months = strPtr(q.Months)
 	}

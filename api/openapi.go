@@ -80,6 +80,10 @@ var schemas = map[string]any{
 	"PlanComparison":        comparisonJSON{},
 	"PlanBreakEvenRequest":  breakEvenReq{},
 	"PlanBreakEven":         breakEvenJSON{},
+	"PlanRecommendation":    recommendationJSON{},
+	"PlanBacktestRequest":   backtestReq{},
+	"PlanBacktest":          backtestJSON{},
+	"CustomerMargin":        marginJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -99,19 +103,21 @@ func jsonContent(schema string) map[string]any {
 // queryParams are the schemas of the query parameters routes name in
 // route.Query: one meaning per name across the API.
 var queryParams = map[string]map[string]any{
-	"limit":            {"description": "Rows per page.", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
-	"cursor":           {"description": "The next_cursor of the previous page.", "schema": map[string]any{"type": "string"}},
-	"include_archived": {"description": "Also list archived rows.", "schema": map[string]any{"type": "boolean", "default": false}},
-	"at":               {"description": "The instant to compute at (default now).", "schema": map[string]any{"type": "string", "format": "date-time"}},
-	"from":             {"description": "Start of the window (inclusive).", "schema": map[string]any{"type": "string", "format": "date-time"}},
-	"to":               {"description": "End of the window (exclusive).", "schema": map[string]any{"type": "string", "format": "date-time"}},
-	"granularity":      {"description": "Bucket size of the series.", "schema": enumSchema("granularity", "day")},
-	"status":           {"description": "Only invoices in this status.", "schema": enumSchema("invoice_status", "")},
-	"meter":            {"description": "The meter's key.", "schema": map[string]any{"type": "string"}, "required": true},
-	"customer":         {"description": "The customer: its id (cus_…).", "schema": map[string]any{"type": "string"}},
-	"plan":             {"description": "The plan's key.", "schema": map[string]any{"type": "string"}},
-	"subscription":     {"description": "The subscription's id (sub_…).", "schema": map[string]any{"type": "string"}},
-	"event_name":       {"description": "Only events of this name.", "schema": map[string]any{"type": "string"}},
+	"limit":                  {"description": "Rows per page.", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": 500, "default": 50}},
+	"cursor":                 {"description": "The next_cursor of the previous page.", "schema": map[string]any{"type": "string"}},
+	"include_archived":       {"description": "Also list archived rows.", "schema": map[string]any{"type": "boolean", "default": false}},
+	"at":                     {"description": "The instant to compute at (default now).", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"from":                   {"description": "Start of the window (inclusive).", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"to":                     {"description": "End of the window (exclusive).", "schema": map[string]any{"type": "string", "format": "date-time"}},
+	"granularity":            {"description": "Bucket size of the series.", "schema": enumSchema("granularity", "day")},
+	"status":                 {"description": "Only invoices in this status.", "schema": enumSchema("invoice_status", "")},
+	"meter":                  {"description": "The meter's key.", "schema": map[string]any{"type": "string"}, "required": true},
+	"customer":               {"description": "The customer: its id (cus_…).", "schema": map[string]any{"type": "string"}},
+	"plan":                   {"description": "The plan's key.", "schema": map[string]any{"type": "string"}},
+	"subscription":           {"description": "The subscription's id (sub_…).", "schema": map[string]any{"type": "string"}},
+	"event_name":             {"description": "Only events of this name.", "schema": map[string]any{"type": "string"}},
+	"basis":                  {"description": "The usage a recommendation compares on: the last closed period, or the current one projected linearly to its end by elapsed time.", "schema": enumSchema("recommendation_basis", "last_period")},
+	"include_external_costs": {"description": "Add each plan's external costs (never invoiced) to its total.", "schema": map[string]any{"type": "boolean", "default": false}},
 	// Compatibility routes (Lago, OpenMeter), in their own spelling.
 	"external_subscription_id": {"description": "Lago: the subscription's external_id.", "schema": map[string]any{"type": "string"}, "required": true},
 	"windowSize":               {"description": "OpenMeter: the window of each value.", "schema": map[string]any{"type": "string", "enum": []any{"MINUTE", "HOUR", "DAY"}}},

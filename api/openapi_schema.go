@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/advisor"
 	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
@@ -48,25 +49,26 @@ const (
 // enums are the closed value sets of the API, taken from the domain's
 // constants so the document follows the code.
 var enums = map[string][]string{
-	"key_kind":            strs(tenants.KindAdmin, tenants.KindIngest),
-	"aggregation":         strs(meters.Count, meters.Sum, meters.Max, meters.UniqueCount, meters.Latest, meters.UnitDays),
-	"granularity":         strs(meters.Hour, meters.Day),
-	"price_type":          strs(plans.Fixed, plans.Usage),
-	"model":               strs(rating.ModelFlat, rating.ModelPerUnit, rating.ModelPackage, rating.ModelTiered),
-	"tier_mode":           strs(rating.ModeGraduated, rating.ModeVolume),
-	"rounding":            strs(rating.RoundUp, rating.RoundDown, rating.RoundNone),
-	"cadence":             strs(plans.Advance, plans.Arrear),
-	"interval":            strs(calendar.Day, calendar.Week, calendar.Month, calendar.Quarter, calendar.Year),
-	"billing_cycle":       strs(cycle.Calendar, cycle.Anniversary),
-	"subscription_status": strs(customers.Scheduled, customers.Trialing, customers.Active, customers.Ended),
-	"invoice_status":      strs(invoicing.Proposed, invoicing.Draft, invoicing.Finalized, invoicing.Paid, invoicing.Void, invoicing.Uncollectible),
-	"billing_reason":      strs(invoicing.SubscriptionStart, invoicing.Cycle, invoicing.Cancel, invoicing.PlanChange, invoicing.Manual),
-	"run_status":          strs(invoicing.RunRunning, invoicing.RunCompleted, invoicing.RunCompletedWithFailures, invoicing.RunFailed, invoicing.RunAbandoned),
-	"applies_to":          strs(credits.AppliesUsage, credits.AppliesAll),
-	"usable":              strs(credits.OnPayment, credits.Immediately),
-	"grant_status":        strs(credits.StatusActive, credits.StatusAwaitingPayment, credits.StatusExpired, credits.StatusVoided),
-	"ledger_kind":         strs(credits.KindGrant, credits.KindDraw, credits.KindRelease, credits.KindVoid, credits.KindExpiry),
-	"health":              {"ok", "unavailable"},
+	"key_kind":             strs(tenants.KindAdmin, tenants.KindIngest),
+	"aggregation":          strs(meters.Count, meters.Sum, meters.Max, meters.UniqueCount, meters.Latest, meters.UnitDays),
+	"granularity":          strs(meters.Hour, meters.Day),
+	"price_type":           strs(plans.Fixed, plans.Usage),
+	"model":                strs(rating.ModelFlat, rating.ModelPerUnit, rating.ModelPackage, rating.ModelTiered),
+	"tier_mode":            strs(rating.ModeGraduated, rating.ModeVolume),
+	"rounding":             strs(rating.RoundUp, rating.RoundDown, rating.RoundNone),
+	"cadence":              strs(plans.Advance, plans.Arrear),
+	"interval":             strs(calendar.Day, calendar.Week, calendar.Month, calendar.Quarter, calendar.Year),
+	"billing_cycle":        strs(cycle.Calendar, cycle.Anniversary),
+	"recommendation_basis": {advisor.BasisLastPeriod, advisor.BasisCurrentProjected},
+	"subscription_status":  strs(customers.Scheduled, customers.Trialing, customers.Active, customers.Ended),
+	"invoice_status":       strs(invoicing.Proposed, invoicing.Draft, invoicing.Finalized, invoicing.Paid, invoicing.Void, invoicing.Uncollectible),
+	"billing_reason":       strs(invoicing.SubscriptionStart, invoicing.Cycle, invoicing.Cancel, invoicing.PlanChange, invoicing.Manual),
+	"run_status":           strs(invoicing.RunRunning, invoicing.RunCompleted, invoicing.RunCompletedWithFailures, invoicing.RunFailed, invoicing.RunAbandoned),
+	"applies_to":           strs(credits.AppliesUsage, credits.AppliesAll),
+	"usable":               strs(credits.OnPayment, credits.Immediately),
+	"grant_status":         strs(credits.StatusActive, credits.StatusAwaitingPayment, credits.StatusExpired, credits.StatusVoided),
+	"ledger_kind":          strs(credits.KindGrant, credits.KindDraw, credits.KindRelease, credits.KindVoid, credits.KindExpiry),
+	"health":               {"ok", "unavailable"},
 }
 
 func strs[T ~string](vs ...T) []string {

@@ -87,7 +87,8 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	cr.SetNotifier(bn)
 	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
 	// a key the Syncer is disabled and invoices stay unsynced.
-	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms))
+	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms)).
+		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: svc.Invoicing, Plans: ps, MeterList: ms, Clock: clock})
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
 	// One registry per app (never the global one): /metrics shows the
 	// API, the invoice runs, Stripe, the jobs and the database pool.

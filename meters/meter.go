@@ -2,6 +2,8 @@ package meters
 
 import (
 	"strings"
+
+	"github.com/shopspring/decimal"
 	"time"
 
 	"github.com/tallyhq/tally/domain"
@@ -51,9 +53,52 @@ type Meter struct {
 	Aggregation Aggregation
 	Filters     Filters
 	Unit        string
-	ArchivedAt  *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Cost is what one unit costs the tenant to serve; nil when not
+	// declared. Never invoiced (the advisor's margins).
+	Cost       *Cost
+	ArchivedAt *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// Cost is a meter's cost to serve: PerUnit per unit, in Currency.
+type Cost struct {
+	PerUnit  decimal.Decimal
+	Currency domain.Currency
+}
+
+// CostInput declares a meter's cost: both fields, or neither.
+type CostInput struct {
+	PerUnit  *decimal.Decimal
+	Currency string
+}
+
+// validate reports a cost given by halves, negative, or in an unknown
+// currency; field is the request's prefix ("" or "cost").
+func (c CostInput) validate(p *domain.Problems) {
+	switch {
+	case c.PerUnit == nil && c.Currency == "":
+	case c.PerUnit == nil:
+		p.Add("cost_per_unit", "is required with cost_currency")
+	case c.Currency == "":
+		p.Add("cost_currency", "is required with cost_per_unit")
+	default:
+		if c.PerUnit.Sign() < 0 {
+			p.Add("cost_per_unit", "must not be negative")
+		}
+		if _, ok := domain.ParseCurrency(c.Currency); !ok {
+			p.Add("cost_currency", "unknown currency %q", c.Currency)
+		}
+	}
+}
+
+// columns are the stored values (NULL both when not declared).
+func (c CostInput) columns() (perUnit, currency *string) {
+	if c.PerUnit == nil {
+		return nil, nil
+	}
+	d, cur := c.PerUnit.String(), strings.ToUpper(c.Currency)
+	return &d, &cur
 }
 
 // Matches reports whether the meter counts the event (name and filters).
@@ -70,6 +115,7 @@ type CreateInput struct {
 	Aggregation Aggregation
 	Filters     Filters
 	Unit        string
+	Cost        CostInput
 }
 
 // Validate collects every problem with the input.
@@ -95,6 +141,7 @@ func (in CreateInput) Validate() error {
 	if len(in.Name) > 200 {
 		p.Add("name", "must be at most 200 characters")
 	}
+	in.Cost.validate(&p)
 	return p.Err()
 }
 
@@ -104,4 +151,6 @@ func (in CreateInput) Validate() error {
 type UpdateInput struct {
 	Name *string
 	Unit *string
+	// Cost, when not nil, replaces the cost (both fields empty: none).
+	Cost *CostInput
 }

@@ -2,6 +2,9 @@ package meters
 
 import (
 	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/domain"
 )
 
 type meterRow struct {
@@ -14,6 +17,8 @@ type meterRow struct {
 	AggregationField string
 	Filters          string
 	Unit             string
+	CostPerUnit      *string
+	CostCurrency     *string
 	ArchivedAt       *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
@@ -28,6 +33,11 @@ func (r meterRow) toMeter() Meter {
 	if r.ArchivedAt != nil {
 		t := r.ArchivedAt.UTC()
 		m.ArchivedAt = &t
+	}
+	if r.CostPerUnit != nil && r.CostCurrency != nil {
+		if d, err := decimal.NewFromString(*r.CostPerUnit); err == nil {
+			m.Cost = &Cost{PerUnit: d, Currency: domain.Currency(*r.CostCurrency)}
+		}
 	}
 	return m
 }

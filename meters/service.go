@@ -54,6 +54,7 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		EventName: strings.TrimSpace(in.EventName), AggregationType: string(in.Aggregation.Type),
 		AggregationField: strings.TrimSpace(in.Aggregation.Field), Filters: eventvalue.EncodeFilters(in.Filters), Unit: in.Unit,
 		CreatedAt: now, UpdatedAt: now}
+	r.CostPerUnit, r.CostCurrency = in.Cost.columns()
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		if store.IsUniqueViolation(err) {
 			return Meter{}, domain.Conflict("duplicate_key", "a meter with key %q already exists", in.Key)
@@ -137,6 +138,9 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	if in.Name != nil && strings.TrimSpace(*in.Name) == "" {
 		p.Add("name", "must not be blank")
 	}
+	if in.Cost != nil {
+		in.Cost.validate(&p)
+	}
 	if err := p.Err(); err != nil {
 		return Meter{}, err
 	}
@@ -146,6 +150,9 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	}
 	if in.Unit != nil {
 		updates["unit"] = *in.Unit
+	}
+	if in.Cost != nil {
+		updates["cost_per_unit"], updates["cost_currency"] = in.Cost.columns()
 	}
 	if err := s.db.WithContext(ctx).Model(&meterRow{}).Where("tenant_id = ? AND id = ?", tenantID, m.ID).Updates(updates).Error; err != nil {
 		return Meter{}, fmt.Errorf("update meter: %w", err)
