@@ -118,11 +118,20 @@ func (s *Service) Create(ctx context.Context, tenantID, customerID string, in In
 		limit = *in.Amount
 	case in.Meter != "" && in.Quantity != nil && in.Amount == nil:
 		limit = *in.Quantity
+	case in.Meter != "" && in.Amount != nil:
+		p.Add("amount", "a usage budget (meter) takes quantity, not amount")
+	case in.Meter != "":
+		p.Add("quantity", "a usage budget (meter) needs quantity")
+	case in.Quantity != nil:
+		p.Add("meter", "a usage budget (quantity) needs its meter")
 	default:
 		p.Add("amount", "give amount (a spend budget) or meter with quantity (a usage budget)")
 	}
-	if (in.Amount != nil || in.Quantity != nil) && !limit.IsPositive() {
+	if in.Amount != nil && in.Meter == "" && !in.Amount.IsPositive() {
 		p.Add("amount", "the limit must be positive")
+	}
+	if in.Quantity != nil && in.Meter != "" && !in.Quantity.IsPositive() {
+		p.Add("quantity", "the limit must be positive")
 	}
 	if in.Period == "" {
 		in.Period = BillingPeriod
@@ -133,16 +142,21 @@ func (s *Service) Create(ctx context.Context, tenantID, customerID string, in In
 	if len(in.Thresholds) == 0 {
 		in.Thresholds = []int{50, 80, 100}
 	}
+	seen := map[int]bool{}
+	for i, t := range in.Thresholds { // problems name the index as given
+		field := fmt.Sprintf("thresholds[%d]", i)
+		if t < 1 || t > 1000 {
+			p.Add(field, "each must be a percentage from 1 to 1000, got %d", t)
+		}
+		if seen[t] {
+			p.Add(field, "%d is given twice", t)
+		}
+		seen[t] = true
+	}
 	ts := append([]int(nil), in.Thresholds...)
 	sort.Ints(ts)
 	var parts []string
-	for i, t := range ts {
-		if t < 1 || t > 1000 {
-			p.Add("thresholds", "each must be a percentage from 1 to 1000, got %d", t)
-		}
-		if i > 0 && ts[i-1] == t {
-			p.Add("thresholds", "%d is given twice", t)
-		}
+	for _, t := range ts {
 		parts = append(parts, strconv.Itoa(t))
 	}
 	if err := p.Err(); err != nil {
