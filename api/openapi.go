@@ -80,6 +80,9 @@ var schemas = map[string]any{
 	"PlanComparison":        comparisonJSON{},
 	"PlanBreakEvenRequest":  breakEvenReq{},
 	"PlanBreakEven":         breakEvenJSON{},
+	"BudgetCreate":          budgetReq{},
+	"Budget":                budgetJSON{},
+	"BudgetList":            budgetListJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
