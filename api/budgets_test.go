@@ -83,7 +83,8 @@ func (rc *receiver) got() []string {
 // 100 %) and a usage budget of 20 calls (50 %) on a customer billed $1 a
 // call; each batch of events wakes the budget worker (the scheduler is
 // off), and each threshold reaches the receiver once, when the proposed
-// invoice passes $5, $8 and $10 (and 10 calls).
+// invoice passes $5, $8 and $10 (and 10 calls), and 50 % once more in the
+// next period.
 func TestBudgetThresholdsReachedAsEventsArrive(t *testing.T) {
 	apptest.Each(t, now, func(t *testing.T, s *apptest.Server) {
 		ctx := context.Background()
@@ -172,6 +173,20 @@ func TestBudgetThresholdsReachedAsEventsArrive(t *testing.T) {
 			}
 		}
 		rc.mu.Unlock()
+
+		// The tenant's test clock moves into April: a new billing period
+		// starts from nothing, and $5 there reports 50 % again (the worker
+		// reads the tenant's now, as its requests do).
+		april := time.Date(2026, 4, 10, 12, 0, 0, 0, time.UTC)
+		must(t, s, 200, "PUT", "/v1/test_clock", f.key, obj{"now": april.Format(time.RFC3339)})
+		var evs []any
+		for i := 0; i < 5; i++ {
+			evs = append(evs, event(fmt.Sprintf("april%d", i), "api.call", "acme", april.Add(-time.Hour), nil))
+		}
+		if res := f.batch(evs...); res.Accepted != 5 {
+			t.Fatalf("accepted %d of 5 in April", res.Accepted)
+		}
+		deliver("in April, 50 % again", "spend:50", "spend:80", "spend:100", "usage:calls:50", "spend:50")
 
 		// GET lists both, oldest first; DELETE removes one.
 		var l struct {

@@ -90,6 +90,9 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms))
 	svc.Budgets = budgets.NewService(db, clock, budgetReader{inv: svc.Invoicing, meters: ms, customers: cs}, wh)
+	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
+		svc.Budgets.SetTenantNow(svc.Tenants.TestClock)
+	}
 	svc.BudgetWorker = budgets.NewWorker(svc.Budgets, log)
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
 	// One registry per app (never the global one): /metrics shows the

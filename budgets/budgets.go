@@ -101,11 +101,20 @@ type Service struct {
 	clock  domain.Clock
 	reader Reader
 	outbox Outbox
+	// tenantNow, if set, gives a tenant's own "now" (SetTenantNow).
+	tenantNow func(ctx context.Context, tenantID string) (time.Time, bool, error)
 }
 
 // NewService returns a Service.
 func NewService(db *store.DB, clock domain.Clock, reader Reader, outbox Outbox) *Service {
 	return &Service{db: db, clock: clock, reader: reader, outbox: outbox}
+}
+
+// SetTenantNow makes evaluation read each tenant's "now" from f (its test
+// clock, when it has one: ok true), as a request of that tenant would;
+// nil, the default: the Service's clock. Call it before evaluating.
+func (s *Service) SetTenantNow(f func(ctx context.Context, tenantID string) (now time.Time, ok bool, err error)) {
+	s.tenantNow = f
 }
 
 // Create stores a budget for a customer (whose existence the caller
@@ -225,6 +234,13 @@ func (s *Service) Evaluate(ctx context.Context, tenantID, customerID string) (in
 	bs, err := s.List(ctx, tenantID, customerID)
 	if err != nil || len(bs) == 0 {
 		return 0, err
+	}
+	if s.tenantNow != nil {
+		if now, ok, err := s.tenantNow(ctx, tenantID); err != nil {
+			return 0, err
+		} else if ok {
+			ctx = domain.WithNow(ctx, now)
+		}
 	}
 	rd, ok, err := s.reader.Read(ctx, tenantID, customerID)
 	if err != nil || !ok {
