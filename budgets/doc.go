@@ -11,6 +11,9 @@
 // path: Worker.Touch queues the customers an ingested batch named, and a
 // worker goroutine evaluates them, coalescing repeats; EvaluateAll (a
 // scheduler job) is the safety net for anything a restart dropped.
+// Creating a budget also queues its customer, so a budget already crossed
+// reports at once. With test clocks on, evaluation reads each tenant's
+// test clock (SetTenantNow), as the tenant's requests do.
 //
 // Not done here: credits.low / credits.exhausted (see the report of the
 // change that added this package).
