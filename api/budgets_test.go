@@ -239,3 +239,88 @@ func TestBudgetValidationNamesTheField(t *testing.T) {
 	}
 	wantError(t, call(t, s, "POST", "/v1/customers/cus_nope/budgets", f.key, obj{"amount": 10}), 404, "")
 }
+
+// types is the type of every event received, in order of arrival.
+func (rc *receiver) types() []string {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	var out []string
+	for _, e := range rc.events {
+		out = append(out, e.Type)
+	}
+	return out
+}
+
+// TestCreditAlertsOncePerCrossing: $10 of free credit on a customer billed
+// $1 a call; credits.low comes once the live balance is at 20 % ($2 left),
+// credits.exhausted at zero, each once; a new grant re-arms them and the
+// next crossing reports low again.
+func TestCreditAlertsOncePerCrossing(t *testing.T) {
+	apptest.Each(t, now, func(t *testing.T, s *apptest.Server) {
+		ctx := context.Background()
+		f := newFixture(t, s, "Credit alerts")
+		f.countMeter("calls", "api.call")
+		f.create("/v1/plans", obj{"key": "metered", "currency": "usd", "interval": "month",
+			"prices": list{obj{"key": "calls", "type": "usage", "meter": "calls", "model": "per_unit", "amount": "1.00"}}})
+		cus := f.customer("acme", "usd")
+		f.subscribe("acme", "metered")
+		rc := &receiver{t: t, clock: time.Now}
+		hook := httptest.NewServer(rc)
+		defer hook.Close()
+		ep := f.create("/v1/webhook_endpoints", obj{"url": hook.URL, "events": list{"credits.low", "credits.exhausted"}})
+		rc.mu.Lock()
+		rc.secret = ep["secret"].(string)
+		rc.mu.Unlock()
+		f.create("/v1/customers/"+cus+"/credit_grants", obj{"amount": "10.00"})
+
+		n := 0
+		post := func(calls int) {
+			t.Helper()
+			var evs []any
+			for i := 0; i < calls; i++ {
+				n++
+				evs = append(evs, event(fmt.Sprintf("c%d", n), "api.call", "acme", now.Add(-time.Hour), nil))
+			}
+			if res := f.batch(evs...); res.Accepted != calls {
+				t.Fatalf("accepted %d of %d", res.Accepted, calls)
+			}
+		}
+		deliver := func(what string, want ...string) {
+			t.Helper()
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				if _, err := s.App.Services.Dispatcher.RunOnce(ctx); err != nil {
+					t.Fatal(err)
+				}
+				got := rc.types()
+				if len(got) >= len(want) || time.Now().After(deadline) {
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Fatalf("%s: received %v, want %v", what, got, want)
+					}
+					return
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+		post(7) // $3 left
+		post(1) // $2 left: 20 %
+		deliver("at $2 of $10 left", "credits.low")
+		post(1)
+		post(1) // $0
+		deliver("at $0", "credits.low", "credits.exhausted")
+		post(2) // past zero: nothing new, even from the safety net
+		if err := s.App.Services.Budgets.EvaluateAll(ctx); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		deliver("past zero", "credits.low", "credits.exhausted")
+		// $10 more: granted $20, $12 used, $8 left re-arms both; $4 left
+		// (20 % of 20) is low again.
+		f.create("/v1/customers/"+cus+"/credit_grants", obj{"amount": "10.00"})
+		if err := s.App.Services.Budgets.EvaluateAll(ctx); err != nil { // re-arms now (the worker, woken by the grant, may be later)
+			t.Fatal(err)
+		}
+		post(4)
+		deliver("after a new grant, low again", "credits.low", "credits.exhausted", "credits.low")
+	})
+}

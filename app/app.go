@@ -90,6 +90,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms))
 	svc.Budgets = budgets.NewService(db, clock, budgetReader{inv: svc.Invoicing, meters: ms, customers: cs}, wh)
+	svc.Budgets.SetCredits(svc.Invoicing, budgets.DefaultCreditsLowPercent)
 	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
 		svc.Budgets.SetTenantNow(svc.Tenants.TestClock)
 	}

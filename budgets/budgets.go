@@ -103,6 +103,9 @@ type Service struct {
 	outbox Outbox
 	// tenantNow, if set, gives a tenant's own "now" (SetTenantNow).
 	tenantNow func(ctx context.Context, tenantID string) (time.Time, bool, error)
+	// credits and lowPercent watch credit balances (SetCredits).
+	credits    CreditReader
+	lowPercent int
 }
 
 // NewService returns a Service.
@@ -212,6 +215,20 @@ func (s *Service) Delete(ctx context.Context, tenantID, customerID, id string) (
 	return b, err
 }
 
+// tenantCtx is ctx at the tenant's own "now" (SetTenantNow), if it has one.
+func (s *Service) tenantCtx(ctx context.Context, tenantID string) (context.Context, error) {
+	if s.tenantNow != nil {
+		now, ok, err := s.tenantNow(ctx, tenantID)
+		if err != nil {
+			return ctx, err
+		}
+		if ok {
+			ctx = domain.WithNow(ctx, now)
+		}
+	}
+	return ctx, nil
+}
+
 // ThresholdData is the "data" of budget.threshold_reached: value is the
 // spend (or quantity) when the crossing was seen, which may already be
 // past the threshold.
@@ -235,12 +252,9 @@ func (s *Service) Evaluate(ctx context.Context, tenantID, customerID string) (in
 	if err != nil || len(bs) == 0 {
 		return 0, err
 	}
-	if s.tenantNow != nil {
-		if now, ok, err := s.tenantNow(ctx, tenantID); err != nil {
-			return 0, err
-		} else if ok {
-			ctx = domain.WithNow(ctx, now)
-		}
+	ctx, err = s.tenantCtx(ctx, tenantID)
+	if err != nil {
+		return 0, err
 	}
 	rd, ok, err := s.reader.Read(ctx, tenantID, customerID)
 	if err != nil || !ok {
@@ -291,8 +305,9 @@ func (s *Service) cross(ctx context.Context, b Budget, periodStart time.Time, t 
 	return made, err
 }
 
-// EvaluateAll evaluates every customer that has a budget: the scheduler's
-// safety net. A failure on one customer does not stop the others.
+// EvaluateAll evaluates every customer that has a budget (and, with
+// SetCredits, every one with a credit grant): the scheduler's safety net.
+// A failure on one customer does not stop the others.
 func (s *Service) EvaluateAll(ctx context.Context) error {
 	var who []struct{ TenantID, CustomerID string }
 	if err := s.db.WithContext(ctx).Table("budgets").Distinct("tenant_id, customer_id").Scan(&who).Error; err != nil {
@@ -301,6 +316,18 @@ func (s *Service) EvaluateAll(ctx context.Context) error {
 	var firstErr error
 	for _, w := range who {
 		if _, err := s.Evaluate(ctx, w.TenantID, w.CustomerID); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if s.credits == nil {
+		return firstErr
+	}
+	who = nil
+	if err := s.db.WithContext(ctx).Table("credit_grants").Distinct("tenant_id, customer_id").Scan(&who).Error; err != nil {
+		return fmt.Errorf("find credit grants: %w", err)
+	}
+	for _, w := range who {
+		if _, err := s.EvaluateCredits(ctx, w.TenantID, w.CustomerID); err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}
