@@ -98,6 +98,9 @@ func (s *Server) createGrant(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.BudgetWorker != nil { // a grant re-arms the low-credit alerts
+		s.BudgetWorker.Touch(tenantOf(c), []string{cu.ExternalID})
+	}
 	return c.JSON(http.StatusCreated, toGrantJSON(cu.Currency)(g))
 }
 

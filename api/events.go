@@ -110,6 +110,9 @@ func (s *Server) ingestDecoded(c echo.Context, n int, in func(i int) (meters.Eve
 	if err != nil {
 		return ingestJSON{}, err
 	}
+	if res.Accepted > 0 {
+		s.touchBudgets(tenantOf(c), inputs, res.Rejected)
+	}
 	out := ingestJSON{Accepted: res.Accepted, Duplicates: res.Duplicates, Rejected: []rejectionJSON{}}
 	for _, r := range pre {
 		out.Rejected = append(out.Rejected, rejectionOf(r))
@@ -243,4 +246,28 @@ func (s *Server) customerUsage(c echo.Context) error {
 		out.Data[i] = pointJSON{Start: fmtTime(p.Start), End: fmtTime(p.End), Value: p.Value.String()}
 	}
 	return c.JSON(http.StatusOK, out)
+}
+
+// touchBudgets queues the customers of the stored events of a batch for
+// budget evaluation (budgets.Worker), after the batch committed and without
+// waiting for it.
+func (s *Server) touchBudgets(tenantID string, inputs []meters.EventInput, rejected []meters.Rejection) {
+	if s.BudgetWorker == nil {
+		return
+	}
+	bad := make(map[int]bool, len(rejected))
+	for _, r := range rejected {
+		bad[r.Index] = true
+	}
+	seen := map[string]bool{}
+	var who []string
+	for i, in := range inputs {
+		if !bad[i] && in.Customer != "" && !seen[in.Customer] {
+			seen[in.Customer] = true
+			who = append(who, in.Customer)
+		}
+	}
+	if len(who) > 0 {
+		s.BudgetWorker.Touch(tenantID, who)
+	}
 }

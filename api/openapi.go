@@ -84,6 +84,9 @@ var schemas = map[string]any{
 	"PlanBacktestRequest":   backtestReq{},
 	"PlanBacktest":          backtestJSON{},
 	"CustomerMargin":        marginJSON{},
+	"BudgetCreate":          budgetReq{},
+	"Budget":                budgetJSON{},
+	"BudgetList":            budgetListJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)

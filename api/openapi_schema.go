@@ -10,6 +10,7 @@ import (
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/advisor"
+	"github.com/tallyhq/tally/budgets"
 	"github.com/tallyhq/tally/calendar"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
@@ -69,6 +70,8 @@ var enums = map[string][]string{
 	"grant_status":         strs(credits.StatusActive, credits.StatusAwaitingPayment, credits.StatusExpired, credits.StatusVoided),
 	"ledger_kind":          strs(credits.KindGrant, credits.KindDraw, credits.KindRelease, credits.KindVoid, credits.KindExpiry),
 	"health":               {"ok", "unavailable"},
+	"budget_period":        {budgets.BillingPeriod},
+	"budget_kind":          {"spend", "usage"},
 }
 
 func strs[T ~string](vs ...T) []string {

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/tallyhq/tally/advisor"
+	"github.com/tallyhq/tally/budgets"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -59,6 +60,10 @@ type Services struct {
 	Invoicing *invoicing.Service
 	Stripe    *stripesync.Syncer
 	Webhooks  *webhooks.Service
+	// Budgets stores and evaluates budgets; BudgetWorker (nil: none)
+	// evaluates the customers an ingested batch named, off the request path.
+	Budgets      *budgets.Service
+	BudgetWorker BudgetToucher
 	// Advisor answers the plan advisor routes (reads only).
 	Advisor *advisor.Service
 	// Idempotency stores Idempotency-Key replies; nil ignores the header.
@@ -66,6 +71,12 @@ type Services struct {
 	// Metrics is the registry /metrics serves, shared with the jobs,
 	// invoicing and Stripe sync; nil: the API makes its own.
 	Metrics *Metrics
+}
+
+// BudgetToucher queues customers (by external id) of a tenant for budget
+// evaluation without blocking (budgets.Worker).
+type BudgetToucher interface {
+	Touch(tenantID string, customers []string)
 }
 
 // Server is the HTTP API.

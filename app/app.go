@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/budgets"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -89,6 +90,12 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	// a key the Syncer is disabled and invoices stay unsynced.
 	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms)).
 		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: svc.Invoicing, Plans: ps, MeterList: ms, Clock: clock})
+	svc.Budgets = budgets.NewService(db, clock, budgetReader{inv: svc.Invoicing, meters: ms, customers: cs}, wh)
+	svc.Budgets.SetCredits(svc.Invoicing, budgets.DefaultCreditsLowPercent)
+	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
+		svc.Budgets.SetTenantNow(svc.Tenants.TestClock)
+	}
+	svc.BudgetWorker = budgets.NewWorker(svc.Budgets, log)
 	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
 	// One registry per app (never the global one): /metrics shows the
 	// API, the invoice runs, Stripe, the jobs and the database pool.
@@ -182,6 +189,9 @@ func (a *App) Jobs() *jobs.Jobs {
 	}
 	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log).
 		WithWebhooks(a.Services.Dispatcher)
+	if a.Services.Budgets != nil { // the safety net of the worker that ingestion wakes
+		j.WithJob(a.Config.Jobs.Defaults().BudgetSchedule, "budgets", a.Services.Budgets.EvaluateAll)
+	}
 	if a.Metrics != nil {
 		j.SetMetrics(a.Metrics)
 	}
@@ -190,6 +200,9 @@ func (a *App) Jobs() *jobs.Jobs {
 
 // Close stops background work and releases the database.
 func (a *App) Close() error {
+	if a.Services.BudgetWorker != nil {
+		a.Services.BudgetWorker.Close()
+	}
 	a.Services.Invoicing.Close()
 	return a.DB.Close()
 }

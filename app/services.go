@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/tallyhq/tally/advisor"
 	"github.com/tallyhq/tally/api"
+	"github.com/tallyhq/tally/budgets"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
@@ -40,12 +41,20 @@ type Services struct {
 	// scheduler job, or on demand).
 	Webhooks   *webhooks.Service
 	Dispatcher *webhooks.Dispatcher
+	// Budgets stores and evaluates budgets; BudgetWorker evaluates the
+	// customers ingestion names, off the request path (started by Open,
+	// stopped by App.Close).
+	Budgets      *budgets.Service
+	BudgetWorker *budgets.Worker
 }
 
 // API returns the services as the HTTP API takes them.
 func (s *Services) API() *api.Services {
 	out := &api.Services{DB: s.DB, Clock: s.Clock, Tenants: s.Tenants, Meters: s.Meters, Plans: s.Plans, Customers: s.Customers,
-		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe, Webhooks: s.Webhooks, Advisor: s.Advisor}
+		Credits: s.Credits, Invoicing: s.Invoicing, Stripe: s.Stripe, Webhooks: s.Webhooks, Advisor: s.Advisor, Budgets: s.Budgets}
+	if s.BudgetWorker != nil { // a nil *budgets.Worker must stay a nil interface
+		out.BudgetWorker = s.BudgetWorker
+	}
 	if s.Idempotency != nil { // a nil *idempotency.Service must stay a nil interface
 		out.Idempotency = s.Idempotency
 	}

@@ -101,11 +101,23 @@ type Service struct {
 	clock  domain.Clock
 	reader Reader
 	outbox Outbox
+	// tenantNow, if set, gives a tenant's own "now" (SetTenantNow).
+	tenantNow func(ctx context.Context, tenantID string) (time.Time, bool, error)
+	// credits and lowPercent watch credit balances (SetCredits).
+	credits    CreditReader
+	lowPercent int
 }
 
 // NewService returns a Service.
 func NewService(db *store.DB, clock domain.Clock, reader Reader, outbox Outbox) *Service {
 	return &Service{db: db, clock: clock, reader: reader, outbox: outbox}
+}
+
+// SetTenantNow makes evaluation read each tenant's "now" from f (its test
+// clock, when it has one: ok true), as a request of that tenant would;
+// nil, the default: the Service's clock. Call it before evaluating.
+func (s *Service) SetTenantNow(f func(ctx context.Context, tenantID string) (now time.Time, ok bool, err error)) {
+	s.tenantNow = f
 }
 
 // Create stores a budget for a customer (whose existence the caller
@@ -118,11 +130,20 @@ func (s *Service) Create(ctx context.Context, tenantID, customerID string, in In
 		limit = *in.Amount
 	case in.Meter != "" && in.Quantity != nil && in.Amount == nil:
 		limit = *in.Quantity
+	case in.Meter != "" && in.Amount != nil:
+		p.Add("amount", "a usage budget (meter) takes quantity, not amount")
+	case in.Meter != "":
+		p.Add("quantity", "a usage budget (meter) needs quantity")
+	case in.Quantity != nil:
+		p.Add("meter", "a usage budget (quantity) needs its meter")
 	default:
 		p.Add("amount", "give amount (a spend budget) or meter with quantity (a usage budget)")
 	}
-	if (in.Amount != nil || in.Quantity != nil) && !limit.IsPositive() {
+	if in.Amount != nil && in.Meter == "" && !in.Amount.IsPositive() {
 		p.Add("amount", "the limit must be positive")
+	}
+	if in.Quantity != nil && in.Meter != "" && !in.Quantity.IsPositive() {
+		p.Add("quantity", "the limit must be positive")
 	}
 	if in.Period == "" {
 		in.Period = BillingPeriod
@@ -133,16 +154,21 @@ func (s *Service) Create(ctx context.Context, tenantID, customerID string, in In
 	if len(in.Thresholds) == 0 {
 		in.Thresholds = []int{50, 80, 100}
 	}
+	seen := map[int]bool{}
+	for i, t := range in.Thresholds { // problems name the index as given
+		field := fmt.Sprintf("thresholds[%d]", i)
+		if t < 1 || t > 1000 {
+			p.Add(field, "each must be a percentage from 1 to 1000, got %d", t)
+		}
+		if seen[t] {
+			p.Add(field, "%d is given twice", t)
+		}
+		seen[t] = true
+	}
 	ts := append([]int(nil), in.Thresholds...)
 	sort.Ints(ts)
 	var parts []string
-	for i, t := range ts {
-		if t < 1 || t > 1000 {
-			p.Add("thresholds", "each must be a percentage from 1 to 1000, got %d", t)
-		}
-		if i > 0 && ts[i-1] == t {
-			p.Add("thresholds", "%d is given twice", t)
-		}
+	for _, t := range ts {
 		parts = append(parts, strconv.Itoa(t))
 	}
 	if err := p.Err(); err != nil {
@@ -189,6 +215,20 @@ func (s *Service) Delete(ctx context.Context, tenantID, customerID, id string) (
 	return b, err
 }
 
+// tenantCtx is ctx at the tenant's own "now" (SetTenantNow), if it has one.
+func (s *Service) tenantCtx(ctx context.Context, tenantID string) (context.Context, error) {
+	if s.tenantNow != nil {
+		now, ok, err := s.tenantNow(ctx, tenantID)
+		if err != nil {
+			return ctx, err
+		}
+		if ok {
+			ctx = domain.WithNow(ctx, now)
+		}
+	}
+	return ctx, nil
+}
+
 // ThresholdData is the "data" of budget.threshold_reached: value is the
 // spend (or quantity) when the crossing was seen, which may already be
 // past the threshold.
@@ -210,6 +250,10 @@ type ThresholdData struct {
 func (s *Service) Evaluate(ctx context.Context, tenantID, customerID string) (int, error) {
 	bs, err := s.List(ctx, tenantID, customerID)
 	if err != nil || len(bs) == 0 {
+		return 0, err
+	}
+	ctx, err = s.tenantCtx(ctx, tenantID)
+	if err != nil {
 		return 0, err
 	}
 	rd, ok, err := s.reader.Read(ctx, tenantID, customerID)
@@ -261,8 +305,9 @@ func (s *Service) cross(ctx context.Context, b Budget, periodStart time.Time, t 
 	return made, err
 }
 
-// EvaluateAll evaluates every customer that has a budget: the scheduler's
-// safety net. A failure on one customer does not stop the others.
+// EvaluateAll evaluates every customer that has a budget (and, with
+// SetCredits, every one with a credit grant): the scheduler's safety net.
+// A failure on one customer does not stop the others.
 func (s *Service) EvaluateAll(ctx context.Context) error {
 	var who []struct{ TenantID, CustomerID string }
 	if err := s.db.WithContext(ctx).Table("budgets").Distinct("tenant_id, customer_id").Scan(&who).Error; err != nil {
@@ -271,6 +316,18 @@ func (s *Service) EvaluateAll(ctx context.Context) error {
 	var firstErr error
 	for _, w := range who {
 		if _, err := s.Evaluate(ctx, w.TenantID, w.CustomerID); err != nil && firstErr == nil {
+			firstErr = err
+		}
+	}
+	if s.credits == nil {
+		return firstErr
+	}
+	who = nil
+	if err := s.db.WithContext(ctx).Table("credit_grants").Distinct("tenant_id, customer_id").Scan(&who).Error; err != nil {
+		return fmt.Errorf("find credit grants: %w", err)
+	}
+	for _, w := range who {
+		if _, err := s.EvaluateCredits(ctx, w.TenantID, w.CustomerID); err != nil && firstErr == nil {
 			firstErr = err
 		}
 	}

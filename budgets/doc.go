@@ -11,7 +11,16 @@
 // path: Worker.Touch queues the customers an ingested batch named, and a
 // worker goroutine evaluates them, coalescing repeats; EvaluateAll (a
 // scheduler job) is the safety net for anything a restart dropped.
+// Creating a budget also queues its customer, so a budget already crossed
+// reports at once. With test clocks on, evaluation reads each tenant's
+// test clock (SetTenantNow), as the tenant's requests do.
 //
-// Not done here: credits.low / credits.exhausted (see the report of the
-// change that added this package).
+// Low credits (credits.go, with SetCredits): the same evaluation reads the
+// customer's live credit balance (invoicing's CreditBalance) and sends
+// credits.low once a unit's remaining balance is at or below a share of what
+// was granted in it (DefaultCreditsLowPercent, 20 %), credits.exhausted once
+// it is zero; a credit_alerts row per (customer, unit, kind), written with
+// the event, makes each once per crossing, and is deleted when the balance
+// rises above the level again (a new grant), re-arming it. Not done: a level
+// set per tenant or per customer (only the default share applies).
 package budgets

@@ -73,7 +73,8 @@ func (w *Worker) loop(ctx context.Context) {
 }
 
 // EvaluateExternal evaluates the budgets of the customer with that
-// external id (nothing if it has none).
+// external id (nothing if it has none) and, with SetCredits, its credit
+// alerts if it has credit grants.
 func (s *Service) EvaluateExternal(ctx context.Context, tenantID, externalID string) error {
 	var ids []string
 	if err := s.db.WithContext(ctx).Table("budgets b").Joins("JOIN customers c ON c.id = b.customer_id").
@@ -82,6 +83,19 @@ func (s *Service) EvaluateExternal(ctx context.Context, tenantID, externalID str
 	}
 	for _, id := range ids {
 		if _, err := s.Evaluate(ctx, tenantID, id); err != nil {
+			return err
+		}
+	}
+	if s.credits == nil {
+		return nil
+	}
+	ids = nil
+	if err := s.db.WithContext(ctx).Table("credit_grants g").Joins("JOIN customers c ON c.id = g.customer_id").
+		Where("c.tenant_id = ? AND c.external_id = ?", tenantID, externalID).Distinct("g.customer_id").Pluck("g.customer_id", &ids).Error; err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.EvaluateCredits(ctx, tenantID, id); err != nil {
 			return err
 		}
 	}

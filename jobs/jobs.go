@@ -22,6 +22,9 @@ type Config struct {
 	FinalizeGrace      time.Duration // TALLY_FINALIZE_GRACE, default 24h after the period end
 	// WebhookSchedule sends due webhook deliveries, default "@every 10s".
 	WebhookSchedule string
+	// BudgetSchedule evaluates every budget (the safety net of the worker
+	// ingestion wakes), default "*/5 * * * *".
+	BudgetSchedule string
 	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run at
 	// its test clock's now, when it has one.
 	TestClocks bool
@@ -41,6 +44,9 @@ func (c Config) Defaults() Config {
 	if c.WebhookSchedule == "" {
 		c.WebhookSchedule = "@every 10s"
 	}
+	if c.BudgetSchedule == "" {
+		c.BudgetSchedule = "*/5 * * * *"
+	}
 	if c.FinalizeGrace == 0 {
 		c.FinalizeGrace = 24 * time.Hour
 	}
@@ -51,7 +57,7 @@ func (c Config) Defaults() Config {
 func (c Config) Validate() error {
 	var p domain.Problems
 	for name, spec := range map[string]string{"TALLY_INVOICE_SCHEDULE": c.InvoiceSchedule,
-		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule, "WebhookSchedule": c.WebhookSchedule} {
+		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule, "WebhookSchedule": c.WebhookSchedule, "BudgetSchedule": c.BudgetSchedule} {
 		if _, err := Parse(spec); err != nil {
 			p.Add(name, "%v", err)
 		}

@@ -48,6 +48,9 @@ func TestSchedules(t *testing.T) {
 	if err := bad.Validate(); err == nil {
 		t.Error("a schedule that does not parse was accepted")
 	}
+	if err := (jobs.Config{BudgetSchedule: "now and then"}).Defaults().Validate(); err == nil {
+		t.Error("a budget schedule that does not parse was accepted")
+	}
 	if err := (jobs.Config{}).Defaults().Validate(); err != nil {
 		t.Errorf("the default schedules do not parse: %v", err)
 	}

@@ -186,11 +186,14 @@ func (s *Service) EmitTx(tx *gorm.DB, tenantID string, e Event) (string, error) 
 	if err := tx.Where("tenant_id = ?", tenantID).Order("id").Find(&eps).Error; err != nil {
 		return "", fmt.Errorf("read webhook endpoints: %w", err)
 	}
+	// Deliveries are scheduled on the server's clock, not the tenant's test
+	// clock (which may be ahead): the dispatcher sends them on that clock.
+	sched := s.clock.Now(domain.WithoutNow(tx.Statement.Context))
 	var ds []deliveryRow
 	for _, ep := range eps {
 		if ep.subscribes(e.Type) {
 			ds = append(ds, deliveryRow{ID: domain.NewID(idPrefixDelivery), TenantID: tenantID, EndpointID: ep.ID, EventID: id, Status: Pending,
-				NextAttemptAt: now.UnixMicro(), GiveUpAt: now.Add(RetryWindow).UnixMicro(), CreatedAt: now.UnixMicro()})
+				NextAttemptAt: sched.UnixMicro(), GiveUpAt: sched.Add(RetryWindow).UnixMicro(), CreatedAt: now.UnixMicro()})
 		}
 	}
 	if len(ds) > 0 {
@@ -229,7 +232,7 @@ func (s *Service) Deliveries(ctx context.Context, tenantID, endpointID string, p
 // and due now, its attempts restart and it is retried for RetryWindow
 // more. The event (and its id) is the same, so receivers can dedupe.
 func (s *Service) Redeliver(ctx context.Context, tenantID, id string) (Delivery, error) {
-	now := s.clock.Now(ctx)
+	now := s.clock.Now(domain.WithoutNow(ctx)) // the dispatcher's clock, as EmitTx schedules
 	res := s.db.WithContext(ctx).Model(&deliveryRow{}).Where("tenant_id = ? AND id = ?", tenantID, id).Updates(map[string]any{
 		"status": Pending, "attempts": 0, "next_attempt_at": now.UnixMicro(), "give_up_at": now.Add(RetryWindow).UnixMicro()})
 	if res.Error != nil {
