@@ -110,7 +110,7 @@ func (s *Server) register() {
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/credit_balance", Access: Admin, Summary: "Credit balance per unit at ?at= (default now): granted, used by finalized invoices, pending on drafts and open periods, expired, voided, remaining.", Response: "CreditBalance", Query: []string{"at"}}, s.creditBalance)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/credit_ledger", Access: Admin, Summary: "Every grant, draw (by invoice), release, void and expiry, with the running balance per unit.", Response: "CreditLedger", Query: pg}, s.creditLedger)
 	s.add(route{Method: "POST", Path: "/v1/subscriptions", Access: Admin, Summary: "Subscribe a customer to a plan.", Request: "SubscriptionCreate", Response: "Subscription", Status: 201}, s.createSubscription)
-	s.add(route{Method: "GET", Path: "/v1/subscriptions", Access: Admin, Summary: "List subscriptions.", Response: "SubscriptionList", Query: append(pg, "customer", "plan")}, s.listSubscriptions)
+	s.add(route{Method: "GET", Path: "/v1/subscriptions", Access: Admin, Summary: "List subscriptions.", Response: "SubscriptionList", Query: append(pg, "customer", "plan"), Errors: []int{404}}, s.listSubscriptions) // ?plan= an unknown key: 404
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id", Access: Admin, Summary: "Read a subscription with its current period.", Response: "Subscription"}, s.getSubscription)
 
 	// Events.
