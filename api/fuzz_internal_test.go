@@ -15,8 +15,11 @@ import (
 // compatibility shape (Flexprice, OpenMeter's CloudEvent, Lago's event with
 // its Unix-second timestamp).
 var eventDecoders = map[string]func(json.RawMessage) (meters.EventInput, error){
-	"tally":      toEventInput,
-	"flexprice":  func(raw json.RawMessage) (meters.EventInput, error) { in, _, err := flexpriceInput(raw); return in, err },
+	"tally": toEventInput,
+	"flexprice": func(raw json.RawMessage) (meters.EventInput, error) {
+		in, _, err := flexpriceInput(raw)
+		return in, err
+	},
 	"cloudevent": cloudEventInput,
 	"lago": func(raw json.RawMessage) (meters.EventInput, error) {
 		var req lagoEventReq
