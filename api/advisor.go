@@ -29,7 +29,7 @@ type advisorLineJSON struct {
 	PriceUnit      *string        `json:"price_unit"`
 	UnitAmount     *string        `json:"unit_amount"`
 	MinimumApplied bool           `json:"minimum_applied"`
-	Tiers          []tierLineJSON `json:"tiers"`
+	Tiers          []tierLineJSON `json:"tiers" openapi:"nullable"`
 }
 
 type externalLineJSON struct {
