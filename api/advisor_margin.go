@@ -45,6 +45,10 @@ func (s *Server) customerMargin(c echo.Context) error {
 	if s.Advisor == nil {
 		return domain.Conflict("advisor_unavailable", "the plan advisor is not configured")
 	}
+	// Ownership first: another tenant's customer is a 404 whatever the query.
+	if _, err := s.Customers.Get(c.Request().Context(), tenantOf(c), c.Param("id")); err != nil {
+		return err
+	}
 	from, err := queryTime(c, "from")
 	if err != nil {
 		return err

@@ -62,6 +62,7 @@ func newVictim(t *testing.T, s *apptest.Server) victim {
 	}
 	b.ids["invoice"] = invs.Data[0]["id"].(string)
 	b.ids["credit_grant"] = b.create("/v1/customers/"+b.ids["customer"]+"/credit_grants", obj{"amount": "5.00"})["id"].(string)
+	b.ids["budget"] = b.create("/v1/customers/"+b.ids["customer"]+"/budgets", obj{"amount": "10.00", "period": "billing_period"})["id"].(string)
 	b.ids["api_key"] = b.create("/v1/api_keys", obj{"kind": "ingest", "name": "b ingest"})["id"].(string)
 	if _, err := s.App.Services.Dispatcher.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
@@ -114,6 +115,7 @@ var paramKinds = map[string]string{
 	"plans/:id":                       "plan",
 	"customers/:id":                   "customer",
 	"credit_grants/:grant_id":         "credit_grant",
+	"budgets/:budget_id":              "budget",
 	"subscriptions/:id":               "subscription",
 	"invoice_runs/:id":                "invoice_run",
 	"invoices/:id":                    "invoice",
@@ -144,6 +146,8 @@ var matrixBodies = map[string]any{
 	"PATCH /v1/plans/:id":                    obj{"name": "taken by a"},
 	"POST /v1/plans/compare":                 obj{"plans": list{bPlanKey}, "usage": obj{bMeterKey: "10"}},
 	"POST /v1/plans/break_even":              obj{"plans": list{bPlanKey}, "meter": bMeterKey},
+	"POST /v1/plans/:id/backtest":            obj{"against": bPlanKey, "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"},
+	"POST /v1/customers/:id/budgets":         obj{"amount": "10.00", "period": "billing_period", "thresholds": list{50, 100}},
 	"POST /v1/customers":                     obj{"external_id": "a-customer", "currency": "USD"},
 	"PATCH /v1/customers/:id":                obj{"name": "taken by a"},
 	"POST /v1/customers/:id/credit_grants":   obj{"amount": "1000.00"},
