@@ -25,8 +25,8 @@ type Config struct {
 	// BudgetSchedule evaluates every budget (the safety net of the worker
 	// ingestion wakes), default "*/5 * * * *".
 	BudgetSchedule string
-	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run at
-	// its test clock's now, when it has one.
+	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run and
+	// finalizations at its test clock's now, when it has one.
 	TestClocks bool
 }
 
@@ -110,17 +110,13 @@ type noMetrics struct{}
 
 func (noMetrics) JobRun(string, string, time.Duration) {}
 
-// SetMetrics sends the runs to m (nil: nowhere). Call it before Start.
-func (j *Jobs) SetMetrics(m Metrics) {
-	if m == nil {
-		m = noMetrics{}
+// New returns the jobs; stripe may be nil, and metrics (nil: nowhere)
+// receives the runs.
+func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, metrics Metrics, log *slog.Logger) *Jobs {
+	if metrics == nil {
+		metrics = noMetrics{}
 	}
-	j.metrics = m
-}
-
-// New returns the jobs; stripe may be nil.
-func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, log *slog.Logger) *Jobs {
-	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: noMetrics{}}
+	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: metrics}
 }
 
 type job struct {
@@ -223,12 +219,7 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	}
 	var firstErr error
 	for _, id := range ids {
-		tctx := ctx
-		if j.cfg.TestClocks {
-			if t, ok, err := j.tenants.TestClock(ctx, id); err == nil && ok {
-				tctx = domain.WithNow(ctx, t)
-			}
-		}
+		tctx := j.tenantCtx(ctx, id)
 		asOf := j.clock.Now(tctx)
 		run, err := j.invoicing.StartRun(tctx, id, &asOf, true)
 		if err != nil {
@@ -245,14 +236,36 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	return firstErr
 }
 
-// FinalizeDue finalizes drafts whose period ended more than the grace
-// period ago.
-func (j *Jobs) FinalizeDue(ctx context.Context) error {
-	n, err := j.invoicing.FinalizeDue(ctx, j.cfg.FinalizeGrace)
-	if n > 0 {
-		j.log.Info("drafts finalized", slog.Int("count", n))
+// tenantCtx is ctx at the tenant's test clock when test clocks are on and
+// it has one; otherwise ctx (the jobs' clock: real time).
+func (j *Jobs) tenantCtx(ctx context.Context, tenantID string) context.Context {
+	if j.cfg.TestClocks {
+		if t, ok, err := j.tenants.TestClock(ctx, tenantID); err == nil && ok {
+			return domain.WithNow(ctx, t)
+		}
 	}
-	return err
+	return ctx
+}
+
+// FinalizeDue finalizes, tenant by tenant, the drafts whose period ended
+// more than the grace period before the tenant's now (its test clock when
+// test clocks are on). A tenant that fails does not stop the others.
+func (j *Jobs) FinalizeDue(ctx context.Context) error {
+	ids, err := j.tenants.AllIDs(ctx)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, id := range ids {
+		n, err := j.invoicing.FinalizeDue(j.tenantCtx(ctx, id), id, j.cfg.FinalizeGrace)
+		if n > 0 {
+			j.log.Info("drafts finalized", slog.String("tenant", id), slog.Int("count", n))
+		}
+		if err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("tenant %s: %w", id, err)
+		}
+	}
+	return firstErr
 }
 
 // StripeSync pushes unsynced invoices to Stripe (a no-op without a key).
