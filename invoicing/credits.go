@@ -25,6 +25,8 @@ type Credits interface {
 	ReleaseTx(tx *gorm.DB, invoiceID string, now time.Time) error
 	ActivateTx(tx *gorm.DB, invoiceID string, now time.Time) error
 	VoidPurchaseTx(tx *gorm.DB, invoiceID string, now time.Time) error
+	DueExpiries(ctx context.Context, tenantID string, now time.Time) ([]credits.Due, error)
+	RecordExpiryTx(tx *gorm.DB, tenantID, grantID string, pending decimal.Decimal, now time.Time) (credits.Expiry, bool, error)
 }
 
 // unitAmount is a rated line's amount in its custom price unit (zero for a
