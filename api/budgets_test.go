@@ -36,6 +36,11 @@ type budgetEvent struct {
 		Threshold int    `json:"threshold"`
 		Limit     string `json:"limit"`
 		Value     string `json:"value"`
+		// credits.low and credits.exhausted
+		CustomerID string `json:"customer_id"`
+		Unit       string `json:"unit"`
+		Remaining  string `json:"remaining"`
+		Level      string `json:"level"`
 	} `json:"data"`
 }
 

@@ -15,6 +15,8 @@ type customerReq struct {
 	Email      string `json:"email"`
 	Currency   string `json:"currency" openapi:"required" doc:"ISO 4217 code."`
 	Timezone   string `json:"timezone" doc:"IANA zone; default UTC."`
+	// LowCreditThreshold is the customer's own credits.low level.
+	LowCreditThreshold *lowCreditJSON `json:"low_credit_threshold" doc:"The customer's credits.low level; absent or null: the tenant's default (GET /v1/settings)."`
 }
 
 type customerUpdateReq struct {
@@ -22,6 +24,9 @@ type customerUpdateReq struct {
 	Email    *string `json:"email"`
 	Currency *string `json:"currency"`
 	Timezone *string `json:"timezone"`
+	// LowCreditThreshold sets the customer's credits.low level; {} clears
+	// it.
+	LowCreditThreshold *lowCreditJSON `json:"low_credit_threshold" doc:"The customer's credits.low level; {} clears it (back to the tenant's default); absent or null: unchanged."`
 }
 
 type customerJSON struct {
@@ -31,13 +36,15 @@ type customerJSON struct {
 	Email      string `json:"email"`
 	Currency   string `json:"currency"`
 	Timezone   string `json:"timezone"`
-	CreatedAt  string `json:"created_at" openapi:"date-time"`
-	UpdatedAt  string `json:"updated_at" openapi:"date-time"`
+	// LowCreditThreshold is null when the customer sets none.
+	LowCreditThreshold *lowCreditJSON `json:"low_credit_threshold" doc:"The customer's own credits.low level; null: the tenant's default applies."`
+	CreatedAt          string         `json:"created_at" openapi:"date-time"`
+	UpdatedAt          string         `json:"updated_at" openapi:"date-time"`
 }
 
 func toCustomerJSON(c customers.Customer) customerJSON {
 	return customerJSON{ID: c.ID, ExternalID: c.ExternalID, Name: c.Name, Email: c.Email, Currency: string(c.Currency),
-		Timezone: c.Timezone, CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
+		Timezone: c.Timezone, LowCreditThreshold: toLowCreditJSON(c.LowCreditThreshold), CreatedAt: fmtTime(c.CreatedAt), UpdatedAt: fmtTime(c.UpdatedAt)}
 }
 
 func (s *Server) createCustomer(c echo.Context) error {
@@ -46,7 +53,7 @@ func (s *Server) createCustomer(c echo.Context) error {
 		return err
 	}
 	cu, err := s.Customers.Create(c.Request().Context(), tenantOf(c), customers.CreateInput{ExternalID: req.ExternalID, Name: req.Name,
-		Email: req.Email, Currency: req.Currency, Timezone: req.Timezone})
+		Email: req.Email, Currency: req.Currency, Timezone: req.Timezone, LowCreditThreshold: req.LowCreditThreshold.toDomain()})
 	if err != nil {
 		return err
 	}
@@ -79,7 +86,7 @@ func (s *Server) updateCustomer(c echo.Context) error {
 		return err
 	}
 	cu, err := s.Customers.Update(c.Request().Context(), tenantOf(c), c.Param("id"), customers.UpdateInput{Name: req.Name, Email: req.Email,
-		Currency: req.Currency, Timezone: req.Timezone})
+		Currency: req.Currency, Timezone: req.Timezone, LowCreditThreshold: req.LowCreditThreshold.toDomain()})
 	if err != nil {
 		return err
 	}

@@ -164,6 +164,7 @@ var matrixBodies = map[string]any{
 	"POST /v1/webhook_endpoints":             obj{"url": "https://example.com/a", "events": list{"invoice.created"}},
 	"PATCH /v1/webhook_endpoints/:id":        obj{"description": "taken by a"},
 	"PUT /v1/test_clock":                     obj{"now": "2026-03-11T00:00:00Z"},
+	"PATCH /v1/settings":                     obj{"low_credit_threshold": obj{"percent": "10"}},
 }
 
 var pathParam = regexp.MustCompile(`:([A-Za-z_]+)`)

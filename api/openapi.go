@@ -87,6 +87,8 @@ var schemas = map[string]any{
 	"BudgetCreate":          budgetReq{},
 	"Budget":                budgetJSON{},
 	"BudgetList":            budgetListJSON{},
+	"Settings":              settingsJSON{},
+	"SettingsUpdate":        settingsUpdateReq{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)

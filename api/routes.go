@@ -81,6 +81,8 @@ func (s *Server) register() {
 	s.add(route{Method: "POST", Path: "/v1/api_keys", Access: Admin, Summary: "Create an admin or ingest key (shown once).", Request: "APIKeyCreate", Response: "APIKeyCreated", Status: 201}, s.createKey)
 	s.add(route{Method: "GET", Path: "/v1/api_keys", Access: Admin, Summary: "List the tenant's keys.", Response: "APIKeyList", Query: pg}, s.listKeys)
 	s.add(route{Method: "DELETE", Path: "/v1/api_keys/:id", Access: Admin, Summary: "Revoke a key.", Response: "APIKey"}, s.revokeKey)
+	s.add(route{Method: "GET", Path: "/v1/settings", Access: Admin, Summary: "The tenant's settings: its default credits.low level.", Response: "Settings"}, s.getSettings)
+	s.add(route{Method: "PATCH", Path: "/v1/settings", Access: Admin, Summary: "Change the tenant's settings (low_credit_threshold: a percent of what was granted and/or a remaining amount per unit; {} clears it).", Request: "SettingsUpdate", Response: "Settings"}, s.updateSettings)
 
 	// Meters.
 	s.add(route{Method: "POST", Path: "/v1/meters", Access: Admin, Summary: "Create a meter.", Request: "MeterCreate", Response: "Meter", Status: 201}, s.createMeter)

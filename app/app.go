@@ -74,41 +74,38 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	for _, name := range applied {
 		log.Info("migration applied", slog.String("file", name))
 	}
-	ms := meters.NewService(db, clock)
-	ps := plans.NewService(db, clock, CatalogMeters(ms), ms, customers.NewPlanUsage(db))
-	cs := customers.NewService(db, clock, ps)
-	cr := credits.NewService(db, clock)
-	wh := webhooks.NewService(db, clock)
-	svc := &Services{DB: db, Clock: clock, Tenants: tenants.NewService(db, clock), Meters: ms, Plans: ps,
-		Customers: cs, Credits: cr, Invoicing: invoicing.NewService(db, clock, cs, ms, cr, wh, log),
-		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,
-		Dispatcher: webhooks.NewDispatcher(db, clock, webhooks.DispatchConfig{}, log)}
-	// Every committed change that can move a live credit balance drops the
-	// customer's cached balance (invoicing.balanceCache).
-	bn := svc.Invoicing.BalanceNotifier()
-	ms.SetNotifier(bn)
-	ps.SetNotifier(bn)
-	cs.SetNotifier(bn)
-	cr.SetNotifier(bn)
-	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
-	// a key the Syncer is disabled and invoices stay unsynced.
-	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms)).
-		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: svc.Invoicing, Plans: ps, MeterList: ms, Clock: clock})
-	svc.Budgets = budgets.NewService(db, clock, budgetReader{inv: svc.Invoicing, meters: ms, customers: cs}, wh)
-	svc.Budgets.SetCredits(svc.Invoicing, budgets.DefaultCreditsLowPercent)
-	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
-		svc.Budgets.SetTenantNow(svc.Tenants.TestClock)
-	}
-	svc.BudgetWorker = budgets.NewWorker(svc.Budgets, log)
-	svc.Stripe = stripesync.New(db, clock, svc.Invoicing, cs, cfg.Stripe, log)
 	// One registry per app (never the global one): /metrics shows the
 	// API, the invoice runs, Stripe, the jobs and the database pool.
 	metrics := api.NewMetrics()
 	if sqlDB, err := db.Gorm.DB(); err == nil {
 		metrics.WatchDB(sqlDB, string(db.Dialect))
 	}
-	svc.Invoicing.SetMetrics(metrics)
-	svc.Stripe.SetMetrics(metrics)
+	// Every committed change that can move a live credit balance drops the
+	// customer's cached balance: the one cache is every service's notifier.
+	bc := invoicing.NewBalanceCache()
+	ms := meters.NewService(db, clock, bc)
+	ps := plans.NewService(db, clock, CatalogMeters(ms), ms, customers.NewPlanUsage(db), bc)
+	cs := customers.NewService(db, clock, ps, bc)
+	cr := credits.NewService(db, clock, bc)
+	wh := webhooks.NewService(db, clock)
+	ts := tenants.NewService(db, clock)
+	inv := invoicing.NewService(db, clock, cs, ms, cr, wh, bc, metrics, log)
+	svc := &Services{DB: db, Clock: clock, Tenants: ts, Meters: ms, Plans: ps,
+		Customers: cs, Credits: cr, Invoicing: inv,
+		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,
+		Dispatcher: webhooks.NewDispatcher(db, clock, webhooks.DispatchConfig{}, log)}
+	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms)).
+		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: inv, Plans: ps, MeterList: ms, Clock: clock})
+	var clocks budgets.TenantClocks
+	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
+		clocks = ts
+	}
+	svc.Budgets = budgets.NewService(db, clock, budgetReader{inv: inv, meters: ms, customers: cs}, wh,
+		inv, creditLevels{customers: cs, tenants: ts, clock: clock}, clocks)
+	svc.BudgetWorker = budgets.NewWorker(svc.Budgets, log)
+	// Stripe (cfg.Stripe, from STRIPE_API_KEY, STRIPE_API_BASE, …): without
+	// a key the Syncer is disabled and invoices stay unsynced.
+	svc.Stripe = stripesync.New(db, clock, inv, cs, cfg.Stripe, metrics, log)
 	apiSvc := svc.API()
 	apiSvc.Metrics = metrics
 	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
@@ -196,13 +193,14 @@ func (a *App) Jobs() *jobs.Jobs {
 	if a.Services.Stripe != nil {
 		stripe = a.Services.Stripe
 	}
-	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), a.Log).
+	var metrics jobs.Metrics
+	if a.Metrics != nil { // a nil *api.Metrics must stay a nil interface
+		metrics = a.Metrics
+	}
+	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), metrics, a.Log).
 		WithWebhooks(a.Services.Dispatcher)
 	if a.Services.Budgets != nil { // the safety net of the worker that ingestion wakes
 		j.WithJob(a.Config.Jobs.Defaults().BudgetSchedule, "budgets", a.Services.Budgets.EvaluateAll)
-	}
-	if a.Metrics != nil {
-		j.SetMetrics(a.Metrics)
 	}
 	return j
 }

@@ -101,23 +101,26 @@ type Service struct {
 	clock  domain.Clock
 	reader Reader
 	outbox Outbox
-	// tenantNow, if set, gives a tenant's own "now" (SetTenantNow).
-	tenantNow func(ctx context.Context, tenantID string) (time.Time, bool, error)
-	// credits and lowPercent watch credit balances (SetCredits).
-	credits    CreditReader
-	lowPercent int
+	// clocks, if set, gives a tenant's own "now" (its test clock).
+	clocks TenantClocks
+	// credits and levels watch credit balances (nil credits: not watched).
+	credits CreditReader
+	levels  CreditLevels
 }
 
-// NewService returns a Service.
-func NewService(db *store.DB, clock domain.Clock, reader Reader, outbox Outbox) *Service {
-	return &Service{db: db, clock: clock, reader: reader, outbox: outbox}
+// TenantClocks gives a tenant's test clock (tenants.Service.TestClock): ok
+// true when it has one.
+type TenantClocks interface {
+	TestClock(ctx context.Context, tenantID string) (now time.Time, ok bool, err error)
 }
 
-// SetTenantNow makes evaluation read each tenant's "now" from f (its test
-// clock, when it has one: ok true), as a request of that tenant would;
-// nil, the default: the Service's clock. Call it before evaluating.
-func (s *Service) SetTenantNow(f func(ctx context.Context, tenantID string) (now time.Time, ok bool, err error)) {
-	s.tenantNow = f
+// NewService returns a Service. credits (nil: credit balances are not
+// watched) and levels (nil: every customer at the default level, alerts
+// keyed to no period) drive credits.low and credits.exhausted (credits.go).
+// clocks (nil: the Service's clock for every tenant) makes evaluation read
+// each tenant's test clock, as a request of that tenant would.
+func NewService(db *store.DB, clock domain.Clock, reader Reader, outbox Outbox, credits CreditReader, levels CreditLevels, clocks TenantClocks) *Service {
+	return &Service{db: db, clock: clock, reader: reader, outbox: outbox, credits: credits, levels: levels, clocks: clocks}
 }
 
 // Create stores a budget for a customer (whose existence the caller
@@ -215,10 +218,11 @@ func (s *Service) Delete(ctx context.Context, tenantID, customerID, id string) (
 	return b, err
 }
 
-// tenantCtx is ctx at the tenant's own "now" (SetTenantNow), if it has one.
+// tenantCtx is ctx at the tenant's own "now" (its test clock), if it has
+// one.
 func (s *Service) tenantCtx(ctx context.Context, tenantID string) (context.Context, error) {
-	if s.tenantNow != nil {
-		now, ok, err := s.tenantNow(ctx, tenantID)
+	if s.clocks != nil {
+		now, ok, err := s.clocks.TestClock(ctx, tenantID)
 		if err != nil {
 			return ctx, err
 		}
@@ -305,8 +309,8 @@ func (s *Service) cross(ctx context.Context, b Budget, periodStart time.Time, t 
 	return made, err
 }
 
-// EvaluateAll evaluates every customer that has a budget (and, with
-// SetCredits, every one with a credit grant): the scheduler's safety net.
+// EvaluateAll evaluates every customer that has a budget (and, when
+// credit balances are watched, every one with a credit grant): the scheduler's safety net.
 // A failure on one customer does not stop the others.
 func (s *Service) EvaluateAll(ctx context.Context) error {
 	var who []struct{ TenantID, CustomerID string }

@@ -47,7 +47,7 @@ func TestBudgetThresholds(t *testing.T) {
 			t.Fatal(err)
 		}
 		rd := &reader{}
-		svc := budgets.NewService(db, clock, rd, webhooks.NewService(db, clock))
+		svc := budgets.NewService(db, clock, rd, webhooks.NewService(db, clock), nil, nil, nil)
 		amount := decimal.NewFromInt(100)
 		if _, err := svc.Create(ctx, ten, cus, budgets.Input{Amount: &amount, Thresholds: []int{100, 50, 80}}); err != nil {
 			t.Fatal(err)
@@ -102,7 +102,7 @@ func TestBudgetThresholds(t *testing.T) {
 
 func TestBudgetValidation(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
-	svc := budgets.NewService(db, domain.NewFixedClock(t0), nil, nil)
+	svc := budgets.NewService(db, domain.NewFixedClock(t0), nil, nil, nil, nil, nil)
 	one, zero := decimal.NewFromInt(1), decimal.Zero
 	for _, tc := range []struct {
 		name string

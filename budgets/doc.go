@@ -13,14 +13,21 @@
 // scheduler job) is the safety net for anything a restart dropped.
 // Creating a budget also queues its customer, so a budget already crossed
 // reports at once. With test clocks on, evaluation reads each tenant's
-// test clock (SetTenantNow), as the tenant's requests do.
+// test clock (the TenantClocks given to NewService), as the tenant's
+// requests do.
 //
-// Low credits (credits.go, with SetCredits): the same evaluation reads the
-// customer's live credit balance (invoicing's CreditBalance) and sends
-// credits.low once a unit's remaining balance is at or below a share of what
-// was granted in it (DefaultCreditsLowPercent, 20 %), credits.exhausted once
-// it is zero; a credit_alerts row per (customer, unit, kind), written with
-// the event, makes each once per crossing, and is deleted when the balance
-// rises above the level again (a new grant), re-arming it. Not done: a level
-// set per tenant or per customer (only the default share applies).
+// Low credits (credits.go, when NewService gets a CreditReader): the same
+// evaluation reads the customer's live credit balance (invoicing's
+// CreditBalance) and sends credits.low once a unit's remaining balance is
+// at or below the customer's level, credits.exhausted once it is zero. The
+// level (CreditLevels: domain.LowCreditThreshold) is the customer's own
+// low_credit_threshold, else its tenant's default (GET/PATCH /v1/settings),
+// else 20 % of what was granted in the unit; a threshold is a percent of
+// what was granted, an absolute remaining amount per unit, or both (the
+// amount wins for the units it names). A credit_alerts row per (customer,
+// unit, kind), written with the event, makes each once per crossing per
+// billing period: it records the period it was sent in, is sent again in a
+// later period while the balance stays at or below the level, and is
+// deleted when the balance rises above the level (a new grant), re-arming
+// it.
 package budgets

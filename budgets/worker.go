@@ -73,7 +73,7 @@ func (w *Worker) loop(ctx context.Context) {
 }
 
 // EvaluateExternal evaluates the budgets of the customer with that
-// external id (nothing if it has none) and, with SetCredits, its credit
+// external id (nothing if it has none) and, when credit balances are watched, its credit
 // alerts if it has credit grants.
 func (s *Service) EvaluateExternal(ctx context.Context, tenantID, externalID string) error {
 	var ids []string

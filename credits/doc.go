@@ -17,8 +17,12 @@
 //     "immediately"). Voiding that invoice voids what is left.
 //   - Voiding an invoice gives back what it drew (ReleaseTx).
 //   - Every change is an append-only ledger entry (grant, draw, release,
-//     void; expiry is derived) written with the grant rows locked, in id
-//     order, in the same transaction as the change.
+//     void, expiry) written with the grant rows locked, in id order, in the
+//     same transaction as the change. An expiry is recorded by a job once
+//     the tenant's now passes expires_at (RecordExpiryTx: what is left less
+//     what earlier periods' drafts may still draw; invoicing writes
+//     credits.expired in the same transaction), once per grant; until then,
+//     and for a remainder such a draft leaves, the ledger derives it.
 //   - The balance (Summarize) subtracts what drafts and open periods would
 //     draw; invoicing computes those, since it owns proposed invoices.
 package credits

@@ -24,10 +24,12 @@ const (
 	// KindVoid takes what was left of a voided grant.
 	KindVoid EntryKind = "void"
 	// KindExpiry takes what is left of a grant whose expires_at has passed.
-	// It is derived, not stored: it is placed at expires_at, or after the
-	// grant's last stored entry if an invoice closing a period that ended
-	// before the expiry was finalized after it (such an invoice may still
-	// draw: pricing.md), so the running balance never dips below zero.
+	// The expiry job stores it (RecordExpiryTx, with credits.expired) at
+	// expires_at: what was left less what drafts and periods closed before
+	// the expiry may still draw (pricing.md), so those draws follow it and
+	// the running balance never dips below zero. Until the job has run, and
+	// for anything such a draw leaves over, it is derived instead: placed at
+	// expires_at, or after the grant's last stored entry if one came later.
 	KindExpiry EntryKind = "expiry"
 )
 
@@ -50,7 +52,7 @@ type Entry struct {
 // Ledger lists a customer's ledger at now, oldest first (by instant, then
 // id), with a running balance per unit, one page at a time; the cursor is
 // an entry id. Expiry entries appear once now has reached a grant's
-// expires_at. The sum of a grant's entries is what Balance reports for it,
+// expires_at (stored by the expiry job, or derived until it runs). The sum of a grant's entries is what Balance reports for it,
 // less what drafts and open periods would still draw.
 func (s *Service) Ledger(ctx context.Context, tenantID, customerID string, now time.Time, page domain.Page) (domain.List[Entry], error) {
 	page, err := page.Normalize()
@@ -81,8 +83,9 @@ func (s *Service) Ledger(ctx context.Context, tenantID, customerID string, now t
 	return domain.PageOf(entries[start:], page.Limit, func(e Entry) string { return e.ID }), nil
 }
 
-// entriesOf turns stored rows into entries, adds the derived expiries and
-// computes running balances.
+// entriesOf turns stored rows into entries, adds the derived expiries (of
+// what an expired grant's stored entries still leave) and computes running
+// balances.
 func entriesOf(grants []Grant, rows []ledgerRow, now time.Time) []Entry {
 	byID := map[string]Grant{}
 	for _, g := range grants {

@@ -21,13 +21,12 @@ type Service struct {
 	notify domain.Notifier
 }
 
-// SetNotifier makes the service tell n of every grant created or voided
-// through Create and Void (the Tx variants run in the caller's transaction:
-// the caller notifies once it commits).
-func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
-
-// NewService returns a Service.
-func NewService(db *store.DB, clock domain.Clock) *Service { return &Service{db: db, clock: clock} }
+// NewService returns a Service; notify (nil: nobody) hears of every grant
+// created or voided through Create and Void (the Tx variants run in the
+// caller's transaction: the caller notifies once it commits).
+func NewService(db *store.DB, clock domain.Clock, notify domain.Notifier) *Service {
+	return &Service{db: db, clock: clock, notify: notify}
+}
 
 // Validate checks a grant request against the customer's currency at now
 // without storing anything: every problem, each with its field.

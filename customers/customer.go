@@ -21,8 +21,11 @@ type Customer struct {
 	// TimezoneChanges are the changes of Timezone so far, oldest first
 	// (filled by Get).
 	TimezoneChanges []TimezoneChange
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// LowCreditThreshold is the customer's own credits.low level; its zero
+	// value falls back to the tenant's default (tenants.Settings).
+	LowCreditThreshold domain.LowCreditThreshold
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // Location is the customer's time zone (UTC when unset).
@@ -42,6 +45,8 @@ type CreateInput struct {
 	Email      string
 	Currency   string
 	Timezone   string
+	// LowCreditThreshold, if set, is the customer's credits.low level.
+	LowCreditThreshold *domain.LowCreditThreshold
 }
 
 // UpdateInput is what PATCH /v1/customers/{id} takes; nil fields stay. The
@@ -52,6 +57,9 @@ type UpdateInput struct {
 	Email    *string
 	Currency *string
 	Timezone *string
+	// LowCreditThreshold sets the customer's credits.low level; its zero
+	// value clears it (back to the tenant's default).
+	LowCreditThreshold *domain.LowCreditThreshold
 }
 
 func validateCommon(p *domain.Problems, email, currency, timezone *string) {
@@ -84,5 +92,8 @@ func (in CreateInput) Validate() error {
 		p.Add("external_id", "must be at most 255 characters")
 	}
 	validateCommon(&p, &in.Email, &in.Currency, &in.Timezone)
+	if in.LowCreditThreshold != nil {
+		in.LowCreditThreshold.Validate(&p, "low_credit_threshold")
+	}
 	return p.Err()
 }

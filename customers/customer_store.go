@@ -26,7 +26,8 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		name = in.ExternalID
 	}
 	r := customerRow{ID: domain.NewID(domain.PrefixCustomer), TenantID: tenantID, ExternalID: strings.TrimSpace(in.ExternalID),
-		Name: name, Email: strings.TrimSpace(in.Email), Currency: string(cur), Timezone: tz, CreatedAt: now, UpdatedAt: now}
+		Name: name, Email: strings.TrimSpace(in.Email), Currency: string(cur), Timezone: tz,
+		LowCreditThreshold: lowCreditText(in.LowCreditThreshold), CreatedAt: now, UpdatedAt: now}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		if store.IsUniqueViolation(err) {
 			return Customer{}, domain.Conflict("duplicate_key", "a customer with external_id %q already exists", in.ExternalID)
@@ -98,6 +99,9 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	if in.Name != nil && strings.TrimSpace(*in.Name) == "" {
 		p.Add("name", "must not be blank")
 	}
+	if in.LowCreditThreshold != nil {
+		in.LowCreditThreshold.Validate(&p, "low_credit_threshold")
+	}
 	if err := p.Err(); err != nil {
 		return Customer{}, err
 	}
@@ -107,6 +111,9 @@ func (s *Service) Update(ctx context.Context, tenantID, id string, in UpdateInpu
 	}
 	if in.Email != nil {
 		updates["email"] = strings.TrimSpace(*in.Email)
+	}
+	if in.LowCreditThreshold != nil {
+		updates["low_credit_threshold"] = lowCreditText(in.LowCreditThreshold)
 	}
 	newZone := ""
 	if in.Timezone != nil {

@@ -15,15 +15,37 @@ type customerRow struct {
 	Email      string
 	Currency   string
 	Timezone   string
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
+	// LowCreditThreshold is domain.EncodeLowCreditThreshold's text (nil:
+	// none set).
+	LowCreditThreshold *string
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 func (customerRow) TableName() string { return "customers" }
 
+// toCustomer converts a row; a low_credit_threshold text that does not
+// decode (only a hand-edited row: Tally writes it encoded) reads as unset,
+// so the tenant's default applies.
 func (r customerRow) toCustomer() Customer {
-	return Customer{ID: r.ID, TenantID: r.TenantID, ExternalID: r.ExternalID, Name: r.Name, Email: r.Email,
+	c := Customer{ID: r.ID, TenantID: r.TenantID, ExternalID: r.ExternalID, Name: r.Name, Email: r.Email,
 		Currency: domain.Currency(r.Currency), Timezone: r.Timezone, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
+	if r.LowCreditThreshold != nil {
+		c.LowCreditThreshold, _ = domain.DecodeLowCreditThreshold(*r.LowCreditThreshold)
+	}
+	return c
+}
+
+// lowCreditText is t as stored: nil for the zero value.
+func lowCreditText(t *domain.LowCreditThreshold) *string {
+	if t == nil {
+		return nil
+	}
+	enc := domain.EncodeLowCreditThreshold(*t)
+	if enc == "" {
+		return nil
+	}
+	return &enc
 }
 
 type subscriptionRow struct {

@@ -29,11 +29,8 @@ type Service struct {
 	notify domain.Notifier
 }
 
-// SetNotifier makes the service tell n of every change to a customer or
-// its subscriptions.
-func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
-
-// NewService returns a Service reading plans from catalog.
-func NewService(db *store.DB, clock domain.Clock, catalog Catalog) *Service {
-	return &Service{db: db, clock: clock, plans: catalog}
+// NewService returns a Service reading plans from catalog; notify (nil:
+// nobody) hears of every change to a customer or its subscriptions.
+func NewService(db *store.DB, clock domain.Clock, catalog Catalog, notify domain.Notifier) *Service {
+	return &Service{db: db, clock: clock, plans: catalog, notify: notify}
 }

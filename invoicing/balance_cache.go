@@ -11,7 +11,7 @@ import (
 // BalanceTTL is how long (wall time) a cached live balance may be served.
 const BalanceTTL = 2 * time.Second
 
-// balanceCache holds live credit balances (credit_balance without at, or
+// BalanceCache holds live credit balances (credit_balance without at, or
 // at = now) per (tenant, customer). The rule that keeps it exact:
 //
 //   - Only a live answer is cached, and it is served only while the
@@ -29,7 +29,7 @@ const BalanceTTL = 2 * time.Second
 //     answer is stored with the versions read before its computation
 //     started and served only while they are unchanged, so a computation
 //     racing a write is never served after that write.
-type balanceCache struct {
+type BalanceCache struct {
 	mu       sync.Mutex
 	versions map[string]uint64    // "t\x00id\x00…", "t\x00ext\x00…", "t": bumped by changes
 	ahead    map[string]time.Time // "t\x00ext\x00…": latest event timestamp ingested ahead of now
@@ -50,8 +50,11 @@ type balanceStamp struct {
 	vt, vc, ve            uint64
 }
 
-func newBalanceCache() *balanceCache {
-	return &balanceCache{versions: map[string]uint64{}, ahead: map[string]time.Time{}, entries: map[string]balanceEntry{}, wall: time.Now}
+// NewBalanceCache returns an empty cache. It is the domain.Notifier that
+// every service whose committed changes can move a balance is built with
+// (meters, plans, customers, credits), and invoicing.NewService's balances.
+func NewBalanceCache() *BalanceCache {
+	return &BalanceCache{versions: map[string]uint64{}, ahead: map[string]time.Time{}, entries: map[string]balanceEntry{}, wall: time.Now}
 }
 
 func idKey(tenant, id string) string   { return tenant + "\x00id\x00" + id }
@@ -59,7 +62,7 @@ func extKey(tenant, ext string) string { return tenant + "\x00ext\x00" + ext }
 
 // Changed drops what the cache holds for the change's customer (or the
 // whole tenant).
-func (c *balanceCache) Changed(ch domain.Change) {
+func (c *BalanceCache) Changed(ch domain.Change) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
@@ -80,7 +83,7 @@ func (c *balanceCache) Changed(ch domain.Change) {
 }
 
 // get returns the cached live balance of the customer at now, if any.
-func (c *balanceCache) get(tenant, customerID string, now time.Time) ([]credits.UnitBalance, bool) {
+func (c *BalanceCache) get(tenant, customerID string, now time.Time) ([]credits.UnitBalance, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[idKey(tenant, customerID)]
@@ -95,20 +98,20 @@ func (c *balanceCache) get(tenant, customerID string, now time.Time) ([]credits.
 }
 
 // stamp reads the versions before a computation.
-func (c *balanceCache) stamp(tenant, customerID, ext string) balanceStamp {
+func (c *BalanceCache) stamp(tenant, customerID, ext string) balanceStamp {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stampLocked(tenant, customerID, ext)
 }
 
-func (c *balanceCache) stampLocked(tenant, customerID, ext string) balanceStamp {
+func (c *BalanceCache) stampLocked(tenant, customerID, ext string) balanceStamp {
 	return balanceStamp{tenant: tenant, customer: customerID, ext: ext,
 		vt: c.versions[tenant], vc: c.versions[idKey(tenant, customerID)], ve: c.versions[extKey(tenant, ext)]}
 }
 
 // put stores a live balance computed at computed, valid until until, from
 // the versions in st; nothing is stored if a change came in meanwhile.
-func (c *balanceCache) put(st balanceStamp, computed, until time.Time, units []credits.UnitBalance) {
+func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []credits.UnitBalance) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st != c.stampLocked(st.tenant, st.customer, st.ext) {
@@ -119,11 +122,6 @@ func (c *balanceCache) put(st balanceStamp, computed, until time.Time, units []c
 	}
 	c.entries[idKey(st.tenant, st.customer)] = balanceEntry{stamp: st, computed: computed, until: until, stored: c.wall(), units: units}
 }
-
-// BalanceNotifier is what the other services tell of their committed
-// changes (meters, customers, plans, credits: SetNotifier), so that live
-// credit balances are never served stale.
-func (s *Service) BalanceNotifier() domain.Notifier { return s.balances }
 
 // changed tells the balance cache of a committed change of one customer's
 // invoices ("" customer: the whole tenant).

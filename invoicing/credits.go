@@ -25,6 +25,8 @@ type Credits interface {
 	ReleaseTx(tx *gorm.DB, invoiceID string, now time.Time) error
 	ActivateTx(tx *gorm.DB, invoiceID string, now time.Time) error
 	VoidPurchaseTx(tx *gorm.DB, invoiceID string, now time.Time) error
+	DueExpiries(ctx context.Context, tenantID string, now time.Time) ([]credits.Due, error)
+	RecordExpiryTx(tx *gorm.DB, tenantID, grantID string, pending decimal.Decimal, now time.Time) (credits.Expiry, bool, error)
 }
 
 // unitAmount is a rated line's amount in its custom price unit (zero for a
@@ -131,7 +133,7 @@ func (s *Service) previewCredits(ctx context.Context, inv *Invoice) error {
 // periods' proposed invoices at at (usage up to at, read from rollups, and
 // the next advance fees) would draw, in draw order; 0 once expired or
 // voided. The grants and drafts are read once for all open periods. A live
-// answer (at zero) may come from the per-customer cache (balanceCache
+// answer (at zero) may come from the per-customer cache (BalanceCache
 // documents why it is never stale). The result must not be modified.
 func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, error) {
 	now := s.clock.Now(ctx)
@@ -158,7 +160,7 @@ func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string
 }
 
 // creditBalance computes the balance at at, and the first instant after
-// at when time alone could change it (see balanceCache).
+// at when time alone could change it (see BalanceCache).
 func (s *Service) creditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, time.Time, error) {
 	until := at.Truncate(15 * time.Minute).Add(15 * time.Minute)
 	bound := func(t *time.Time) {

@@ -230,15 +230,19 @@ func (s *Service) emitTransitionTx(tx *gorm.DB, r invoiceRow, to Status) error {
 	return s.EmitInvoiceTx(tx, typ, inv)
 }
 
-// FinalizeDue finalizes every draft of every tenant whose period ended
-// more than grace before now (the grace period lets late events in). It
-// returns how many it finalized; a failure on one invoice does not stop the
-// others.
-func (s *Service) FinalizeDue(ctx context.Context, grace time.Duration) (int, error) {
+// FinalizeDue finalizes every draft of the tenant ("" : of every tenant)
+// whose period ended more than grace before now — the clock's now at ctx,
+// so a tenant's test clock riding in ctx (domain.WithNow) decides for it
+// (the grace period lets late events in). It returns how many it
+// finalized; a failure on one invoice does not stop the others.
+func (s *Service) FinalizeDue(ctx context.Context, tenantID string, grace time.Duration) (int, error) {
 	cutoff := s.clock.Now(ctx).Add(-grace).UnixMicro()
 	var due []struct{ TenantID, ID string }
-	if err := s.db.WithContext(ctx).Table("invoices").Select("tenant_id, id").
-		Where("status = ? AND period_end <= ?", string(Draft), cutoff).Order("tenant_id, id").Scan(&due).Error; err != nil {
+	q := s.db.WithContext(ctx).Table("invoices").Select("tenant_id, id").Where("status = ? AND period_end <= ?", string(Draft), cutoff)
+	if tenantID != "" {
+		q = q.Where("tenant_id = ?", tenantID)
+	}
+	if err := q.Order("tenant_id, id").Scan(&due).Error; err != nil {
 		return 0, fmt.Errorf("find due drafts: %w", err)
 	}
 	n := 0

@@ -69,18 +69,18 @@ func TestAutomaticFinalizationWaitsForTheGracePeriod(t *testing.T) {
 		sub := w.subscribe("a", "arrear", "2026-03-01T00:00:00Z", "")
 		w.post(201, "/v1/invoice_runs", `{"as_of":"2026-04-01T00:00:00Z","wait":true}`)
 		svc := s.App.Services.Invoicing
-		n, err := svc.FinalizeDue(context.Background(), 24*time.Hour)
+		n, err := svc.FinalizeDue(context.Background(), "", 24*time.Hour)
 		if err != nil || n != 0 {
 			t.Fatalf("within the grace period: finalized %d (%v), want 0", n, err)
 		}
 		s.Clock.Set(ts("2026-04-02T00:00:01Z"))
-		if n, err = svc.FinalizeDue(context.Background(), 24*time.Hour); err != nil || n != 1 {
+		if n, err = svc.FinalizeDue(context.Background(), "", 24*time.Hour); err != nil || n != 1 {
 			t.Fatalf("after the grace period: finalized %d (%v), want 1", n, err)
 		}
 		if inv := w.find(sub, "cycle"); inv["status"] != "finalized" || inv["number"] != "INV-000001" {
 			t.Errorf("invoice %v %v", inv["status"], inv["number"])
 		}
-		if n, _ = svc.FinalizeDue(context.Background(), 24*time.Hour); n != 0 {
+		if n, _ = svc.FinalizeDue(context.Background(), "", 24*time.Hour); n != 0 {
 			t.Errorf("a second pass finalized %d more", n)
 		}
 	})

@@ -21,7 +21,7 @@ type Service struct {
 	outbox    Outbox
 	log       *slog.Logger
 	metrics   RunMetrics
-	balances  *balanceCache
+	balances  *BalanceCache
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -31,13 +31,24 @@ type Service struct {
 // NewService returns a Service. New subscriptions go through Subscribe,
 // which drafts their subscription_start invoice. outbox (nil: none)
 // receives the invoice.* and subscription.* webhook events in the
-// transaction of each change.
-func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr Credits, outbox Outbox, log *slog.Logger) *Service {
+// transaction of each change. balances is the live-balance cache that the
+// services below (meters, plans, customers, credits) were given as their
+// notifier (nil: a cache of its own, which only the Service's own changes
+// reach — right only when nothing else writes). metrics (nil: nowhere)
+// receives the invoice runs' events.
+func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage Usage, cr Credits, outbox Outbox,
+	balances *BalanceCache, metrics RunMetrics, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
+	if balances == nil {
+		balances = NewBalanceCache()
+	}
+	if metrics == nil {
+		metrics = noMetrics{}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: noMetrics{}, balances: newBalanceCache(), bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: metrics, balances: balances, bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 
@@ -57,15 +68,6 @@ type noMetrics struct{}
 func (noMetrics) RunStarted()                       {}
 func (noMetrics) RunFinished(string, time.Duration) {}
 func (noMetrics) RunAbandoned()                     {}
-
-// SetMetrics sends the runs' events to m (nil: nowhere). Call it while
-// wiring, before the service is used.
-func (s *Service) SetMetrics(m RunMetrics) {
-	if m == nil {
-		m = noMetrics{}
-	}
-	s.metrics = m
-}
 
 // background runs work that outlives its request (an invoice run without
 // wait); Close cancels it and waits.

@@ -25,8 +25,12 @@ type Config struct {
 	// BudgetSchedule evaluates every budget (the safety net of the worker
 	// ingestion wakes), default "*/5 * * * *".
 	BudgetSchedule string
-	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run at
-	// its test clock's now, when it has one.
+	// ExpirySchedule records the credit grants expired since its last run
+	// (their ledger entry and credits.expired), default "* * * * *": an
+	// event at most a minute after the expiry instant.
+	ExpirySchedule string
+	// TestClocks (TALLY_TEST_CLOCK=on) runs each tenant's invoice run and
+	// finalizations at its test clock's now, when it has one.
 	TestClocks bool
 }
 
@@ -47,6 +51,9 @@ func (c Config) Defaults() Config {
 	if c.BudgetSchedule == "" {
 		c.BudgetSchedule = "*/5 * * * *"
 	}
+	if c.ExpirySchedule == "" {
+		c.ExpirySchedule = "* * * * *"
+	}
 	if c.FinalizeGrace == 0 {
 		c.FinalizeGrace = 24 * time.Hour
 	}
@@ -57,7 +64,8 @@ func (c Config) Defaults() Config {
 func (c Config) Validate() error {
 	var p domain.Problems
 	for name, spec := range map[string]string{"TALLY_INVOICE_SCHEDULE": c.InvoiceSchedule,
-		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule, "WebhookSchedule": c.WebhookSchedule, "BudgetSchedule": c.BudgetSchedule} {
+		"TALLY_FINALIZE_SCHEDULE": c.FinalizeSchedule, "TALLY_STRIPE_SYNC_SCHEDULE": c.StripeSyncSchedule, "WebhookSchedule": c.WebhookSchedule, "BudgetSchedule": c.BudgetSchedule,
+		"ExpirySchedule": c.ExpirySchedule} {
 		if _, err := Parse(spec); err != nil {
 			p.Add(name, "%v", err)
 		}
@@ -110,17 +118,13 @@ type noMetrics struct{}
 
 func (noMetrics) JobRun(string, string, time.Duration) {}
 
-// SetMetrics sends the runs to m (nil: nowhere). Call it before Start.
-func (j *Jobs) SetMetrics(m Metrics) {
-	if m == nil {
-		m = noMetrics{}
+// New returns the jobs; stripe may be nil, and metrics (nil: nowhere)
+// receives the runs.
+func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, metrics Metrics, log *slog.Logger) *Jobs {
+	if metrics == nil {
+		metrics = noMetrics{}
 	}
-	j.metrics = m
-}
-
-// New returns the jobs; stripe may be nil.
-func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, log *slog.Logger) *Jobs {
-	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: noMetrics{}}
+	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: metrics}
 }
 
 type job struct {
@@ -174,6 +178,9 @@ func (j *Jobs) Start() error {
 	if err := add(j.cfg.StripeSyncSchedule, "stripe_sync", j.StripeSync); err != nil {
 		return err
 	}
+	if err := add(j.cfg.ExpirySchedule, "credit_expiries", j.CreditExpiries); err != nil {
+		return err
+	}
 	for _, x := range j.extra {
 		if err := add(x.spec, x.name, x.fn); err != nil {
 			return err
@@ -181,7 +188,7 @@ func (j *Jobs) Start() error {
 	}
 	j.cron.Start()
 	j.log.Info("scheduler started", slog.String("invoice_runs", j.cfg.InvoiceSchedule),
-		slog.String("finalize_due", j.cfg.FinalizeSchedule), slog.String("stripe_sync", j.cfg.StripeSyncSchedule),
+		slog.String("finalize_due", j.cfg.FinalizeSchedule), slog.String("stripe_sync", j.cfg.StripeSyncSchedule), slog.String("credit_expiries", j.cfg.ExpirySchedule),
 		slog.String("finalize_grace", j.cfg.FinalizeGrace.String()))
 	return nil
 }
@@ -223,12 +230,7 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	}
 	var firstErr error
 	for _, id := range ids {
-		tctx := ctx
-		if j.cfg.TestClocks {
-			if t, ok, err := j.tenants.TestClock(ctx, id); err == nil && ok {
-				tctx = domain.WithNow(ctx, t)
-			}
-		}
+		tctx := j.tenantCtx(ctx, id)
 		asOf := j.clock.Now(tctx)
 		run, err := j.invoicing.StartRun(tctx, id, &asOf, true)
 		if err != nil {
@@ -245,14 +247,51 @@ func (j *Jobs) InvoiceRuns(ctx context.Context) error {
 	return firstErr
 }
 
-// FinalizeDue finalizes drafts whose period ended more than the grace
-// period ago.
-func (j *Jobs) FinalizeDue(ctx context.Context) error {
-	n, err := j.invoicing.FinalizeDue(ctx, j.cfg.FinalizeGrace)
-	if n > 0 {
-		j.log.Info("drafts finalized", slog.Int("count", n))
+// tenantCtx is ctx at the tenant's test clock when test clocks are on and
+// it has one; otherwise ctx (the jobs' clock: real time).
+func (j *Jobs) tenantCtx(ctx context.Context, tenantID string) context.Context {
+	if j.cfg.TestClocks {
+		if t, ok, err := j.tenants.TestClock(ctx, tenantID); err == nil && ok {
+			return domain.WithNow(ctx, t)
+		}
 	}
-	return err
+	return ctx
+}
+
+// FinalizeDue finalizes, tenant by tenant, the drafts whose period ended
+// more than the grace period before the tenant's now (its test clock when
+// test clocks are on). A tenant that fails does not stop the others.
+func (j *Jobs) FinalizeDue(ctx context.Context) error {
+	return j.eachTenant(ctx, "drafts finalized", func(tctx context.Context, id string) (int, error) {
+		return j.invoicing.FinalizeDue(tctx, id, j.cfg.FinalizeGrace)
+	})
+}
+
+// eachTenant runs fn for every tenant at its now (tenantCtx), logging what
+// it counted as done; a tenant that fails does not stop the others.
+func (j *Jobs) eachTenant(ctx context.Context, done string, fn func(tctx context.Context, tenantID string) (int, error)) error {
+	ids, err := j.tenants.AllIDs(ctx)
+	if err != nil {
+		return err
+	}
+	var firstErr error
+	for _, id := range ids {
+		n, err := fn(j.tenantCtx(ctx, id), id)
+		if n > 0 {
+			j.log.Info(done, slog.String("tenant", id), slog.Int("count", n))
+		}
+		if err != nil && firstErr == nil {
+			firstErr = fmt.Errorf("tenant %s: %w", id, err)
+		}
+	}
+	return firstErr
+}
+
+// CreditExpiries records, tenant by tenant at the tenant's now, the credit
+// grants whose expiry has passed (invoicing.ExpireCredits). A tenant that
+// fails does not stop the others.
+func (j *Jobs) CreditExpiries(ctx context.Context) error {
+	return j.eachTenant(ctx, "credit grants expired", j.invoicing.ExpireCredits)
 }
 
 // StripeSync pushes unsynced invoices to Stripe (a no-op without a key).

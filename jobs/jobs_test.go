@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"sync"
@@ -108,7 +109,7 @@ func TestTheJobsInvoiceEveryTenantAndFinalizeAfterTheGracePeriod(t *testing.T) {
 			s.Must(201, "POST", "/v1/subscriptions", key, `{"customer":"c","plan":"fee","start_at":"2026-03-01T00:00:00Z"}`)
 		}
 		svc := s.App.Services
-		j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), slog.New(slog.NewTextHandler(io.Discard, nil)))
+		j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		ctx := context.Background()
 		if !j.Run(ctx, "invoice_runs", j.InvoiceRuns) {
 			t.Fatal("the invoice run job did not run")
@@ -132,6 +133,61 @@ func TestTheJobsInvoiceEveryTenantAndFinalizeAfterTheGracePeriod(t *testing.T) {
 		}
 		if err := j.StripeSync(ctx); err != nil {
 			t.Errorf("stripe sync without stripe: %v", err)
+		}
+	})
+}
+
+// TestFinalizeDueReadsEachTenantsTestClock: the grace period is measured
+// from the tenant's own now. Real time (the server clock) sits inside the
+// grace period; one tenant's test clock is past it, so only its draft is
+// finalized — and with test clocks off, neither is.
+func TestFinalizeDueReadsEachTenantsTestClock(t *testing.T) {
+	apptest.Each(t, at("2026-04-01T06:00:00Z"), func(t *testing.T, s *apptest.Server) {
+		keys := map[string]string{}
+		for _, name := range []string{"ahead", "real"} {
+			key := s.NewTenant(name)
+			keys[name] = key
+			s.Must(201, "POST", "/v1/plans", key, `{"key":"fee","currency":"USD","interval":"month","prices":[{"key":"base","type":"fixed","model":"flat","amount":"10","cadence":"arrear"}]}`)
+			s.Must(201, "POST", "/v1/customers", key, `{"external_id":"c","currency":"USD"}`)
+			s.Must(201, "POST", "/v1/subscriptions", key, `{"customer":"c","plan":"fee","start_at":"2026-03-01T00:00:00Z"}`)
+			s.Must(201, "POST", "/v1/invoice_runs", key, `{"as_of":"2026-04-01T00:00:00Z","wait":true}`)
+		}
+		s.Must(200, "PUT", "/v1/test_clock", keys["ahead"], `{"now":"2026-04-03T00:00:00Z"}`)
+		svc := s.App.Services
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		finalized := func() map[string]int64 {
+			out := map[string]int64{}
+			for name, key := range keys {
+				var list struct {
+					Data []struct{ Status string } `json:"data"`
+				}
+				if err := json.Unmarshal(s.Must(200, "GET", "/v1/invoices", key, nil).Body, &list); err != nil {
+					t.Fatal(err)
+				}
+				for _, inv := range list.Data {
+					if inv.Status == "finalized" {
+						out[name]++
+					}
+				}
+			}
+			return out
+		}
+		for _, c := range []struct {
+			name       string
+			testClocks bool
+			want       map[string]int64
+		}{
+			{"with test clocks off every tenant is on real time, inside the grace period", false, map[string]int64{}},
+			{"with test clocks on the tenant whose clock is past the grace period is finalized", true, map[string]int64{"ahead": 1}},
+		} {
+			j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour, TestClocks: c.testClocks}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), nil, quiet)
+			if err := j.FinalizeDue(context.Background()); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			got := finalized()
+			if got["ahead"] != c.want["ahead"] || got["real"] != c.want["real"] {
+				t.Errorf("%s: finalized %v, want %v", c.name, got, c.want)
+			}
 		}
 	})
 }

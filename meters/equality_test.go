@@ -88,7 +88,7 @@ func TestPriceFiltersCountEqualValuesOnEveryStoreAndPath(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
-		svc := meters.NewService(db, domain.NewFixedClock(at("2026-06-01T00:00:00Z")))
+		svc := meters.NewService(db, domain.NewFixedClock(at("2026-06-01T00:00:00Z")), nil)
 		m, err := svc.Create(ctx, tenant, meters.CreateInput{Key: "calls", EventName: "call", Aggregation: meters.Aggregation{Type: meters.Count}})
 		if err != nil {
 			t.Fatal(err)
@@ -140,7 +140,7 @@ func TestMeterFiltersAndUniqueCountUseValueEquality(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
-		svc := meters.NewService(db, domain.NewFixedClock(at("2026-06-01T00:00:00Z")))
+		svc := meters.NewService(db, domain.NewFixedClock(at("2026-06-01T00:00:00Z")), nil)
 		unique, err := svc.Create(ctx, tenant, meters.CreateInput{Key: "distinct", EventName: "call",
 			Aggregation: meters.Aggregation{Type: meters.UniqueCount, Field: "v"}})
 		if err != nil {

@@ -47,7 +47,7 @@ func TestLatestTiesGoToTheGreaterIDByBytesWhateverTheCollation(t *testing.T) {
 		}
 		ctx := context.Background()
 		tenant := newTenant(t, db)
-		svc := meters.NewService(db, domain.NewFixedClock(at("2026-06-01T00:00:00Z")))
+		svc := meters.NewService(db, domain.NewFixedClock(at("2026-06-01T00:00:00Z")), nil)
 		create := func(key string, typ meters.AggregationType) meters.Meter {
 			m, err := svc.Create(ctx, tenant, meters.CreateInput{Key: key, EventName: "disk", Aggregation: meters.Aggregation{Type: typ, Field: "gb"}})
 			if err != nil {

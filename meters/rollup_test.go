@@ -56,7 +56,7 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
 		now := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-		svc := meters.NewService(db, domain.NewFixedClock(now))
+		svc := meters.NewService(db, domain.NewFixedClock(now), nil)
 		types := []meters.AggregationType{meters.Count, meters.Sum, meters.Max, meters.Latest, meters.UniqueCount}
 		var ms []meters.Meter
 		for _, typ := range types {

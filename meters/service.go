@@ -20,20 +20,19 @@ type Service struct {
 	notify domain.Notifier
 }
 
-// SetNotifier makes the service tell n of every committed ingestion (per
-// customer) and meter edit (the whole tenant).
-func (s *Service) SetNotifier(n domain.Notifier) { s.notify = n }
-
 // NewService returns a Service on db whose events are kept in db too, by
-// the SQL store of db's dialect (NewSQLStore).
-func NewService(db *store.DB, clock domain.Clock) *Service {
-	return NewServiceWithStore(db, NewSQLStore(db, clock), clock)
+// the SQL store of db's dialect (NewSQLStore). notify (nil: nobody) hears
+// of every committed ingestion (per customer) and meter edit (the whole
+// tenant).
+func NewService(db *store.DB, clock domain.Clock, notify domain.Notifier) *Service {
+	return NewServiceWithStore(db, NewSQLStore(db, clock), clock, notify)
 }
 
 // NewServiceWithStore returns a Service keeping meters in db and events in
-// events, which may be any EventStore that passes meters/eventstoretest.
-func NewServiceWithStore(db *store.DB, events EventStore, clock domain.Clock) *Service {
-	return &Service{db: db, events: events, clock: clock}
+// events, which may be any EventStore that passes meters/eventstoretest;
+// notify as for NewService.
+func NewServiceWithStore(db *store.DB, events EventStore, clock domain.Clock, notify domain.Notifier) *Service {
+	return &Service{db: db, events: events, clock: clock, notify: notify}
 }
 
 // Events is the store the service keeps events in.

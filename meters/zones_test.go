@@ -140,7 +140,7 @@ func TestUnitDaysCountsTheCustomersLocalDays(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
-		svc := meters.NewService(db, domain.NewFixedClock(at("2027-01-01T00:00:00Z")))
+		svc := meters.NewService(db, domain.NewFixedClock(at("2027-01-01T00:00:00Z")), nil)
 		m, err := svc.Create(ctx, tenant, meters.CreateInput{Key: "storage", EventName: "disk", Aggregation: meters.Aggregation{Type: meters.UnitDays, Field: "gb"}})
 		if err != nil {
 			t.Fatal(err)
@@ -229,7 +229,7 @@ func TestDailySeriesBucketsAreTheCustomersLocalDays(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
-		svc := meters.NewService(db, domain.NewFixedClock(at("2027-01-01T00:00:00Z")))
+		svc := meters.NewService(db, domain.NewFixedClock(at("2027-01-01T00:00:00Z")), nil)
 		days, err := svc.Create(ctx, tenant, meters.CreateInput{Key: "storage", EventName: "disk", Aggregation: meters.Aggregation{Type: meters.UnitDays, Field: "gb"}})
 		if err != nil {
 			t.Fatal(err)

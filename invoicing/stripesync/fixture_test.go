@@ -42,10 +42,10 @@ func newEnv(t *testing.T, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	clock := domain.NewFixedClock(now)
-	ms := meters.NewService(db, clock)
-	ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db))
-	cs := customers.NewService(db, clock, ps)
-	inv := invoicing.NewService(db, clock, cs, ms, credits.NewService(db, clock), nil, quiet)
+	ms := meters.NewService(db, clock, nil)
+	ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db), nil)
+	cs := customers.NewService(db, clock, ps, nil)
+	inv := invoicing.NewService(db, clock, cs, ms, credits.NewService(db, clock, nil), nil, nil, nil, quiet)
 	t.Cleanup(inv.Close)
 	ten, _, err := tenants.NewService(db, clock).CreateTenant(ctx, tenants.CreateTenantInput{Name: "Acme"})
 	if err != nil {
@@ -73,7 +73,7 @@ func (e *env) syncer(base string, cfg stripesync.Config) *stripesync.Syncer {
 	if cfg.MaxBackoff == 0 {
 		cfg.MaxBackoff = 10 * time.Millisecond
 	}
-	return stripesync.New(e.db, e.clock, e.inv, e.cs, cfg, quiet)
+	return stripesync.New(e.db, e.clock, e.inv, e.cs, cfg, nil, quiet)
 }
 
 // subscriber is a customer with a subscription to invoice.

@@ -19,7 +19,7 @@ func FuzzStripeSignature(f *testing.F) {
 	f.Add(body, "t=1773050400,v1=deadbeef", byte(1))
 	f.Add([]byte(`{}`), "t=,v1=", byte(2))
 	f.Add([]byte(`not json`), "v1=00,t=1,t=2,v0=3", byte(255))
-	s := stripesync.New(nil, nil, nil, nil, stripesync.Config{WebhookSecret: webhookSecret}, nil)
+	s := stripesync.New(nil, nil, nil, nil, stripesync.Config{WebhookSecret: webhookSecret}, nil, nil)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, payload []byte, header string, flip byte) {
 		refused := func(what, h string, p []byte) {

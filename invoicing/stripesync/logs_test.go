@@ -84,8 +84,7 @@ func TestStripeErrorLogsCarryNoCustomerEmail(t *testing.T) {
 		log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
 		m := &countingMetrics{calls: map[string]int{}, failures: map[string]int{}}
 		s := stripesync.New(e.db, e.clock, e.inv, e.cs, stripesync.Config{APIKey: "sk_test_tally", APIBase: srv.URL, RatePerSecond: 1000,
-			RequestTimeout: time.Second, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxRetries: 2}, log)
-		s.SetMetrics(m)
+			RequestTimeout: time.Second, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond, MaxRetries: 2}, m, log)
 
 		inv := e.invoice(e.customer("jane", "USD", email), line{"Base fee", "10.00"})
 		if _, err := s.Sync(e.ctx, e.tenantID, inv.ID); err == nil {

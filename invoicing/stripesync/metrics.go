@@ -17,12 +17,3 @@ type noMetrics struct{}
 func (noMetrics) StripeCall(string, string) {}
 func (noMetrics) StripeRetry(string)        {}
 func (noMetrics) StripeFailure(string)      {}
-
-// SetMetrics sends the calls' outcomes to m (nil: nowhere). Call it while
-// wiring, before the Syncer is used.
-func (s *Syncer) SetMetrics(m Metrics) {
-	if m == nil {
-		m = noMetrics{}
-	}
-	s.metrics = m
-}

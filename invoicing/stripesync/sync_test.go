@@ -521,7 +521,7 @@ func TestFinalizingAndSkipping(t *testing.T) {
 func TestDisabledWithoutKey(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		s := stripesync.New(e.db, e.clock, e.inv, e.cs, stripesync.Config{}, quiet)
+		s := stripesync.New(e.db, e.clock, e.inv, e.cs, stripesync.Config{}, nil, quiet)
 		inv := e.invoice(e.customer("nokey", "USD", ""), line{"Fee", "3.00"})
 		if s.Enabled() {
 			t.Fatal("a Syncer without a key says it is enabled")

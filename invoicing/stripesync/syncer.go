@@ -40,7 +40,8 @@ type Syncer struct {
 }
 
 // New returns a Syncer; with no API key it is disabled (see Enabled).
-func New(db *store.DB, clock domain.Clock, inv *invoicing.Service, cs *customers.Service, cfg Config, log *slog.Logger) *Syncer {
+// metrics (nil: nowhere) receives the Stripe calls' outcomes.
+func New(db *store.DB, clock domain.Clock, inv *invoicing.Service, cs *customers.Service, cfg Config, metrics Metrics, log *slog.Logger) *Syncer {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -48,8 +49,11 @@ func New(db *store.DB, clock domain.Clock, inv *invoicing.Service, cs *customers
 		clock = domain.SystemClock{}
 	}
 	cfg = cfg.withDefaults()
+	if metrics == nil {
+		metrics = noMetrics{}
+	}
 	s := &Syncer{db: db, clock: clock, inv: inv, cs: cs, cfg: cfg, log: log.With(slog.String("component", "stripesync")),
-		limiter: newLimiter(cfg.RatePerSecond), metrics: noMetrics{}}
+		limiter: newLimiter(cfg.RatePerSecond), metrics: metrics}
 	if cfg.APIKey != "" {
 		s.api = newAPI(cfg, s.log)
 	}

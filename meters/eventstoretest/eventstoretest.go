@@ -50,7 +50,7 @@ func OnDB(t *testing.T, db *store.DB, es meters.EventStore) Env {
 		return tn.ID
 	}
 	env := Env{Store: es, Tenant: newTenant("conformance"), OtherTenant: newTenant("other"), InTx: db.Tx}
-	ms := meters.NewServiceWithStore(db, es, domain.SystemClock{})
+	ms := meters.NewServiceWithStore(db, es, domain.SystemClock{}, nil)
 	env.CreateMeter = func(t *testing.T, in meters.CreateInput) meters.Meter {
 		t.Helper()
 		m, err := ms.Create(ctx, env.Tenant, in)
