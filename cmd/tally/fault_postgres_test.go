@@ -102,7 +102,10 @@ func (pg *privatePostgres) start() {
 }
 
 // crash stops the server at once, as a power cut would (no checkpoint).
-func (pg *privatePostgres) crash() { pg.t.Helper(); pg.run("pg_ctl", "-D", pg.data, "-m", "immediate", "-w", "stop") }
+func (pg *privatePostgres) crash() {
+	pg.t.Helper()
+	pg.run("pg_ctl", "-D", pg.data, "-m", "immediate", "-w", "stop")
+}
 
 func (pg *privatePostgres) url() string {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", pg.port)
