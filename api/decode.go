@@ -18,7 +18,9 @@ import (
 )
 
 // decode reads a JSON object body into v. Broken JSON is malformed (400);
-// JSON of the wrong shape or type is invalid (422) with the field named.
+// JSON of the wrong shape or type is invalid (422) with the field named, as
+// is a decimal beyond the request limits (domain.CheckDecimal: 18 digits
+// before the point, 12 after).
 // Unknown fields are ignored, as Stripe's and Lago's clients expect.
 func decode(c echo.Context, v any) error {
 	body, err := readBody(c)
@@ -100,7 +102,9 @@ func decodeJSON(body []byte, v any, checkText bool) error {
 		}
 		return domain.Invalid("body", "%s", err.Error())
 	}
-	return nil
+	var p domain.Problems
+	decimalLimitProblems(&p, reflect.ValueOf(v), "")
+	return p.Err()
 }
 
 // checkURL refuses a path or query holding NUL characters or invalid UTF-8,
@@ -159,12 +163,9 @@ func typeProblems(p *domain.Problems, raw []byte, t reflect.Type, path string) {
 		}
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
-			name := strings.Split(f.Tag.Get("json"), ",")[0]
-			if !f.IsExported() || name == "-" {
+			name, decoded := jsonName(f)
+			if !decoded {
 				continue
-			}
-			if name == "" {
-				name = f.Name
 			}
 			val, ok := m[name]
 			if !ok { // encoding/json matches keys case-insensitively
@@ -209,6 +210,19 @@ func typeProblems(p *domain.Problems, raw []byte, t reflect.Type, path string) {
 			p.Add(field, "must not contain NUL characters")
 		}
 	}
+}
+
+// jsonName is the JSON name encoding/json decodes field from, and false
+// for a field it never decodes (unexported or tagged "-").
+func jsonName(f reflect.StructField) (string, bool) {
+	name := strings.Split(f.Tag.Get("json"), ",")[0]
+	if !f.IsExported() || name == "-" {
+		return "", false
+	}
+	if name == "" {
+		name = f.Name
+	}
+	return name, true
 }
 
 func joinPath(path, name string) string {

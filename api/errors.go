@@ -46,6 +46,14 @@ func (s *Server) errorHandler(err error, c echo.Context) {
 			body.Error.Message = http.StatusText(he.Code)
 		}
 	}
+	if status == http.StatusInternalServerError && store.IsStorageFull(err) {
+		// The disk (or SQLite's page limit) is full: the write was rolled
+		// back whole; it succeeds once space is freed.
+		status = http.StatusInsufficientStorage
+		body.Error.Code, body.Error.Message = "storage_full", "the database has no space left: nothing was stored; retry once space is freed"
+		c.Response().Header().Set("Retry-After", "30")
+		s.log.Error("database storage full", slog.String("request_id", requestID(c)), slog.String("path", c.Path()), slog.Any("error", err))
+	}
 	if status == http.StatusInternalServerError && store.IsUnavailable(err) {
 		// The database is down or refusing work: retry later, not a bug.
 		status = http.StatusServiceUnavailable

@@ -16,7 +16,7 @@ type eventReq struct {
 	EventName  string          `json:"event_name" openapi:"required,min=1"`
 	Customer   string          `json:"customer" openapi:"required,min=1" doc:"The customer's external_id."`
 	Timestamp  *string         `json:"timestamp" openapi:"date-time" doc:"Default: the time of receipt; more than 5 minutes ahead is rejected."`
-	Properties json.RawMessage `json:"properties"`
+	Properties json.RawMessage `json:"properties" doc:"At most 256 names and 32 KiB of JSON; numbers within float64's range (at most 309 digits before the point, 324 after). Beyond: 422 (a rejected index in a batch)."`
 }
 
 type batchReq struct {

@@ -181,11 +181,13 @@ var errorMeaning = map[int]string{
 	500: "Internal error; the request id is in X-Request-Id.",
 	502: "Stripe failed.",
 	503: "The database is unavailable for now; retry after Retry-After seconds.",
+	507: "The database has no space left (code storage_full): nothing was stored; retry after Retry-After seconds, once space is freed.",
 }
 
 // errorStatuses are the error replies a route can give, derived from what
 // it is: authenticated (401, 403, 429), with path ids (404), with a body or
-// query (400, 422), changing state (409), touching the database (503);
+// query (400, 422), changing state (409), touching the database (503, and
+// 507 when it is full);
 // route.Errors adds the rest.
 func errorStatuses(r route) []int {
 	// Every route rejects a path or query with NUL or invalid UTF-8 (checkURL).
@@ -193,7 +195,7 @@ func errorStatuses(r route) []int {
 	if r.Path == "/healthz" || r.Path == "/metrics" || r.Path == "/openapi.json" {
 		return out
 	}
-	out = append(out, 500, 503)
+	out = append(out, 500, 503, 507)
 	if r.Access != Public {
 		out = append(out, 401, 403, 429)
 	} else if r.Path != "/readyz" {

@@ -140,7 +140,7 @@ func parseTag(s string) fieldTag {
 func decimalSchema(d direction) map[string]any {
 	if d == request {
 		return map[string]any{"type": []any{"string", "number"}, "format": "decimal", "pattern": decimalPattern,
-			"description": "exact decimal: a string, or a JSON number parsed exactly from its literal"}
+			"description": requestDecimalDoc}
 	}
 	return map[string]any{"type": "string", "format": "decimal", "pattern": decimalPattern, "description": "exact decimal"}
 }

@@ -93,6 +93,8 @@ func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (New
 		p.Add("properties", "%s", err.Error())
 	} else if err := checkStorable(in.Properties); err != nil {
 		p.Add("properties", "%s", err.Error())
+	} else if err := checkLimits(bytes.TrimSpace(in.Properties), props); err != nil {
+		p.Add("properties", "%s", err.Error())
 	}
 	if err == nil {
 		ev := Event{EventName: strings.TrimSpace(in.EventName), Properties: props}

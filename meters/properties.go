@@ -98,17 +98,39 @@ func truncate(s string) string {
 	return s
 }
 
-// Limits of a number in stored properties: PostgreSQL's numeric (which
-// jsonb uses) holds at most 131072 digits before the point and 16383 after;
-// both stores take the same events, so both refuse more.
+// Limits of an event's properties, checked on both stores:
+//   - MaxProperties names at the top level of the object;
+//   - MaxPropertiesBytes bytes of JSON as sent (nested values included);
+//   - numbers of at most MaxPropertyIntegerDigits digits before the point
+//     and MaxPropertyFractionDigits after (as written: trailing zeros after
+//     the point count): float64's range, what JSON parsers in most
+//     languages can read back. `1e400` is refused (PostgreSQL's numeric
+//     would keep it, but few clients could), `1.5e300` is kept exactly.
+//
+// Beyond any of them the event is rejected (422, or its index in a batch)
+// with the field "properties".
 const (
-	maxIntegerDigits  = 131072
-	maxFractionDigits = 16383
+	MaxProperties             = 256
+	MaxPropertiesBytes        = 32 << 10
+	MaxPropertyIntegerDigits  = 309
+	MaxPropertyFractionDigits = 324
 )
+
+// checkLimits reports properties beyond MaxProperties names or
+// MaxPropertiesBytes bytes.
+func checkLimits(raw []byte, p Properties) error {
+	if len(raw) > MaxPropertiesBytes {
+		return fmt.Errorf("must be at most %d bytes of JSON (got %d)", MaxPropertiesBytes, len(raw))
+	}
+	if len(p) > MaxProperties {
+		return fmt.Errorf("must have at most %d names (got %d)", MaxProperties, len(p))
+	}
+	return nil
+}
 
 // checkStorable reports what in raw properties no store can keep as sent
 // (PostgreSQL would refuse the whole batch): invalid UTF-8, NUL characters,
-// lone UTF-16 surrogate escapes, and numbers out of numeric's range.
+// lone UTF-16 surrogate escapes, and numbers beyond the property limits.
 func checkStorable(raw []byte) error {
 	if !utf8.Valid(raw) {
 		return fmt.Errorf("must be valid UTF-8")
@@ -180,15 +202,15 @@ func hex4(b []byte, at int) (rune, bool) {
 	return r, true
 }
 
-// numberInRange checks a JSON number literal against numeric's limits
-// without expanding it (1e999999 stays cheap).
+// numberInRange checks a JSON number literal against the property number
+// limits without expanding it (1e999999 stays cheap).
 func numberInRange(lit string) error {
 	mant, exp := lit, int64(0)
 	if k := strings.IndexAny(lit, "eE"); k >= 0 {
 		mant = lit[:k]
 		e, err := strconv.ParseInt(lit[k+1:], 10, 64)
 		if err != nil || e > 1<<40 || e < -(1<<40) {
-			return fmt.Errorf("holds the number %s, out of range", truncate(lit))
+			return numberOutOfRange(lit)
 		}
 		exp = e
 	}
@@ -196,8 +218,8 @@ func numberInRange(lit string) error {
 	intPart, frac, _ := strings.Cut(mant, ".")
 	digits := strings.TrimLeft(intPart+frac, "0")
 	if digits == "" { // zero: only the scale matters
-		if int64(len(frac))-exp > maxFractionDigits {
-			return fmt.Errorf("holds the number %s, out of range", truncate(lit))
+		if int64(len(frac))-exp > MaxPropertyFractionDigits {
+			return numberOutOfRange(lit)
 		}
 		return nil
 	}
@@ -205,8 +227,12 @@ func numberInRange(lit string) error {
 	// len(digits)+exp-len(frac) digits.
 	point := int64(len(digits)) + exp - int64(len(frac))
 	scale := int64(len(frac)) - exp
-	if point > maxIntegerDigits || scale > maxFractionDigits {
-		return fmt.Errorf("holds the number %s, out of range", truncate(lit))
+	if point > MaxPropertyIntegerDigits || scale > MaxPropertyFractionDigits {
+		return numberOutOfRange(lit)
 	}
 	return nil
+}
+
+func numberOutOfRange(lit string) error {
+	return fmt.Errorf("holds the number %s, out of range (at most %d digits before the point and %d after)", truncate(lit), MaxPropertyIntegerDigits, MaxPropertyFractionDigits)
 }

@@ -114,6 +114,6 @@ func (v *settingValue) Type() string {
 var kinds = map[string]string{
 	"TALLY_ADDR": "HOST:PORT", "TALLY_DATABASE_URL": "URL", "TALLY_URL": "URL", "TALLY_ROOT_KEY": "KEY",
 	"TALLY_SCHEDULER": "on|off", "TALLY_TEST_CLOCK": "on|off", "TALLY_LOG_LEVEL": "level",
-	"TALLY_INVOICE_SCHEDULE": "cron", "TALLY_FINALIZE_SCHEDULE": "cron", "TALLY_STRIPE_SYNC_SCHEDULE": "cron",
+	"TALLY_INVOICE_SCHEDULE": "cron", "TALLY_FINALIZE_SCHEDULE": "cron", "TALLY_STRIPE_SYNC_SCHEDULE": "cron", "TALLY_WEBHOOK_SCHEDULE": "cron",
 	"TALLY_FINALIZE_GRACE": "duration", "TALLY_SHUTDOWN_TIMEOUT": "duration", "TALLY_BODY_LIMIT": "size", "TALLY_RATE_LIMIT": "number",
 }

@@ -73,6 +73,13 @@ func launch(t *testing.T, bin string, env ...string) (*exec.Cmd, string) {
 // launchArgs is launch with the command line args instead of `serve`.
 func launchArgs(t *testing.T, bin string, args []string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
+	return launchLogged(t, bin, args, nil, env...)
+}
+
+// launchLogged is launchArgs that also copies every stderr line (the JSON
+// log) to logs, when not nil.
+func launchLogged(t *testing.T, bin string, args []string, logs io.Writer, env ...string) (*exec.Cmd, string) {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), append([]string{"TALLY_ADDR=127.0.0.1:0", "TALLY_SCHEDULER=off", "TALLY_LOG_LEVEL=info"}, env...)...)
 	stderr, err := cmd.StderrPipe()
@@ -85,7 +92,11 @@ func launchArgs(t *testing.T, bin string, args []string, env ...string) (*exec.C
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 4<<20)
 		for sc.Scan() {
+			if logs != nil {
+				_, _ = logs.Write(append(sc.Bytes(), '\n'))
+			}
 			var line struct {
 				Msg  string `json:"msg"`
 				Addr string `json:"addr"`

@@ -35,6 +35,7 @@ func (e *StripeError) Error() string {
 			msg += " (" + string(se.Code) + ")"
 		}
 	}
+	msg = redactText(msg) // also shown to API clients (502) and stored as the invoice's stripe_sync_error
 	if e.Status != 0 {
 		return fmt.Sprintf("stripe: %s failed with %d after %d attempt(s): %s", e.Op, e.Status, e.Attempts, msg)
 	}
@@ -168,13 +169,23 @@ func failureCode(ctx context.Context, err error, status int) string {
 // quote (an invalid or duplicate customer e-mail).
 var emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+`)
 
+// keyPattern matches Stripe secret and restricted keys and bearer
+// credentials, which an upstream (a proxy, a mock, a misbehaving gateway)
+// may echo in an error message.
+var keyPattern = regexp.MustCompile(`\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9]+|(?i:bearer)\s+\S+`)
+
 // Redact is err's message for logs: e-mail addresses (customers' personal
-// data, which Stripe's messages may quote) replaced by "[email]".
+// data, which Stripe's messages may quote) replaced by "[email]", and
+// anything that looks like a Stripe key or bearer credential by "[key]".
 func Redact(err error) string {
 	if err == nil {
 		return ""
 	}
-	return emailPattern.ReplaceAllString(err.Error(), "[email]")
+	return redactText(err.Error())
+}
+
+func redactText(s string) string {
+	return emailPattern.ReplaceAllString(keyPattern.ReplaceAllString(s, "[key]"), "[email]")
 }
 
 // use points a request's parameters at the attempt's context and sets its
@@ -235,18 +246,15 @@ func newLimiter(perSecond float64) *rate.Limiter {
 }
 
 // slogLeveled sends stripe-go's own log lines to slog at debug level (the
-// Syncer logs failures itself, with context).
+// Syncer logs failures itself, with context), redacted as Redact does:
+// stripe-go quotes Stripe's answers, which may quote a key.
 type slogLeveled struct{ log *slog.Logger }
 
-func (l slogLeveled) Debugf(format string, v ...any) {
-	l.log.Debug("stripe-go: " + fmt.Sprintf(format, v...))
+func (l slogLeveled) debug(format string, v ...any) {
+	l.log.Debug("stripe-go: " + redactText(fmt.Sprintf(format, v...)))
 }
-func (l slogLeveled) Infof(format string, v ...any) {
-	l.log.Debug("stripe-go: " + fmt.Sprintf(format, v...))
-}
-func (l slogLeveled) Warnf(format string, v ...any) {
-	l.log.Debug("stripe-go: " + fmt.Sprintf(format, v...))
-}
-func (l slogLeveled) Errorf(format string, v ...any) {
-	l.log.Debug("stripe-go: " + fmt.Sprintf(format, v...))
-}
+
+func (l slogLeveled) Debugf(format string, v ...any) { l.debug(format, v...) }
+func (l slogLeveled) Infof(format string, v ...any)  { l.debug(format, v...) }
+func (l slogLeveled) Warnf(format string, v ...any)  { l.debug(format, v...) }
+func (l slogLeveled) Errorf(format string, v ...any) { l.debug(format, v...) }
