@@ -55,10 +55,10 @@ func start(ctx context.Context, o Options) (*harness, error) {
 	cfg.DatabaseURL = o.DatabaseURL
 	cfg.Addr = "127.0.0.1:0"
 	cfg.RootKey = randomKey()
-	cfg.Scheduler = false                // the bench starts the runs it times
-	cfg.RateLimit = 0                    // the load is the point
-	cfg.LogLevel = "error"               // keep the terminal for the figures
-	cfg.WriteTimeout = 10 * time.Minute  // a preview under a 10M-event load is still one request
+	cfg.Scheduler = false               // the bench starts the runs it times
+	cfg.RateLimit = 0                   // the load is the point
+	cfg.LogLevel = "error"              // keep the terminal for the figures
+	cfg.WriteTimeout = 10 * time.Minute // a preview under a 10M-event load is still one request
 	cfg.ShutdownTimeout = 5 * time.Second
 	a, err := app.Open(ctx, cfg, nil, nil)
 	if err != nil {
