@@ -113,7 +113,7 @@ func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (New
 		raw = "{}"
 	}
 	return NewEvent{ID: id, EventName: strings.TrimSpace(in.EventName), Customer: strings.TrimSpace(in.Customer),
-		Timestamp: time.UnixMicro(ts).UTC(), Properties: json.RawMessage(raw), ReceivedAt: time.UnixMicro(nowMicro).UTC()}, nil
+		Timestamp: time.UnixMicro(ts).UTC(), Properties: json.RawMessage(raw), ReceivedAt: time.UnixMicro(nowMicro).UTC(), parsed: props}, nil
 }
 
 // ListEvents lists stored events, newest first, filtered by the query. The

@@ -19,8 +19,10 @@ type rollupKey struct {
 // deltas are the rollup changes of a set of new events.
 type deltas map[rollupKey]*partial
 
-func (d deltas) add(s series, r eventRow) {
-	e := r.toEvent()
+// add folds event e (stored as r) into the deltas of series s, if the
+// series counts it. e is r parsed (r.toEvent()), passed in so that an
+// event feeding several series is parsed once.
+func (d deltas) add(s series, r eventRow, e Event) {
 	if !s.meter.Matches(e) || !s.filters.Match(e.Properties) {
 		return
 	}

@@ -83,7 +83,7 @@ func (s *sqlStore) backfill(tx *gorm.DB, sr series) error {
 		}
 		d := deltas{}
 		for _, r := range rows {
-			d.add(sr, r)
+			d.add(sr, r, r.toEvent())
 		}
 		if err := d.apply(tx, s.d); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -31,7 +32,20 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 	if len(rows) == 0 {
 		return fresh, nil
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	// Rows go in id order; parsed[i] is rows[i]'s properties as Ingest
+	// parsed them (nil: parse again).
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return rows[order[i]].ID < rows[order[j]].ID })
+	sorted := make([]eventRow, len(rows))
+	parsed := make([]Properties, len(rows))
+	for i, k := range order {
+		sorted[i] = rows[k]
+		parsed[i] = batch[first[rows[k].ID]].parsed
+	}
+	rows = sorted
 	err := s.inTx(ctx, tx, func(tx *gorm.DB) error {
 		ser, err := s.seriesFor(tx, tenantID, feeds)
 		if err != nil {
@@ -52,12 +66,13 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 			if len(ser) == 0 {
 				continue
 			}
-			for _, r := range rows[start:end] {
+			for j, r := range rows[start:end] {
 				if !isNew[r.ID] {
 					continue // a duplicate never touches the rollups
 				}
+				e := eventOf(r, parsed[start+j])
 				for _, sr := range ser {
-					d.add(sr, r)
+					d.add(sr, r, e)
 				}
 			}
 		}
@@ -69,8 +84,20 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 	return fresh, nil
 }
 
+// eventOf is the event row r stores, with props its parsed properties
+// (nil: parsed from r).
+func eventOf(r eventRow, props Properties) Event {
+	if props == nil {
+		return r.toEvent()
+	}
+	return Event{ID: r.ID, EventName: r.EventName, Customer: r.Customer, Timestamp: time.UnixMicro(r.Ts).UTC(),
+		Properties: props, ReceivedAt: time.UnixMicro(r.ReceivedAt).UTC()}
+}
+
 // insertEvents inserts rows, skipping ids already stored, and returns the
-// ids that were new.
+// ids that were new. It reads the ids through Rows, not Scan: gorm's Scan
+// renders the whole statement with its arguments for its logger (a regexp
+// over thousands of arguments) even when the logger is silent.
 func insertEvents(tx *gorm.DB, rows []eventRow) ([]string, error) {
 	var sb strings.Builder
 	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
@@ -83,9 +110,18 @@ func insertEvents(tx *gorm.DB, rows []eventRow) ([]string, error) {
 		args = append(args, r.TenantID, r.ID, r.EventName, r.Customer, r.Ts, r.Properties, r.ReceivedAt)
 	}
 	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
-	var ids []string
-	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
+	res, err := tx.Raw(sb.String(), args...).Rows()
+	if err != nil {
 		return nil, err
 	}
-	return ids, nil
+	defer res.Close()
+	ids := make([]string, 0, len(rows))
+	for res.Next() {
+		var id string
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, res.Err()
 }
