@@ -46,6 +46,16 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 		parsed[i] = batch[first[rows[k].ID]].parsed
 	}
 	rows = sorted
+	// A transaction of the store's own folds its rollups into a shard no
+	// other of this process's writers holds; a caller's transaction (which
+	// may write several batches) always uses shard 0, so its lock order
+	// stays the global one.
+	shard := 0
+	if tx == nil {
+		var release func()
+		shard, release = s.shards.acquire()
+		defer release()
+	}
 	err := s.inTx(ctx, tx, func(tx *gorm.DB) error {
 		ser, err := s.seriesFor(tx, tenantID, feeds)
 		if err != nil {
@@ -76,7 +86,7 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 				}
 			}
 		}
-		return d.apply(tx, s.d)
+		return d.apply(tx, s.d, shard)
 	})
 	if err != nil {
 		return nil, err
