@@ -30,6 +30,9 @@ type sqlDialect interface {
 	// rollupShards is how many shards concurrent writers may spread a
 	// bucket's rollup rows over (1: always shard 0).
 	rollupShards() int
+	// partitioned reports whether events is partitioned by month (each
+	// month's partition must exist before its events are written).
+	partitioned() bool
 }
 
 func dialectOf(d store.Dialect) sqlDialect {
@@ -45,6 +48,7 @@ func dialectOf(d store.Dialect) sqlDialect {
 type postgresDialect struct{}
 
 func (postgresDialect) rollupShards() int { return rollupShards }
+func (postgresDialect) partitioned() bool { return true }
 
 func (postgresDialect) byteID(expr string) string { return expr + ` COLLATE "C"` }
 
@@ -88,6 +92,9 @@ type sqliteDialect struct{}
 // rollupShards: SQLite has one writer, which always writes shard 0 (its
 // merge in Go reads and writes over the rows of that shard).
 func (sqliteDialect) rollupShards() int { return 1 }
+
+// partitioned: SQLite has no partitions; events is one table.
+func (sqliteDialect) partitioned() bool { return false }
 
 func (sqliteDialect) byteID(expr string) string                   { return expr }
 func (sqliteDialect) lockFeeding(tx *gorm.DB, ids []string) error { return nil }

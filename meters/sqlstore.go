@@ -19,7 +19,8 @@ type sqlStore struct {
 	db     *gorm.DB
 	d      sqlDialect
 	clock  domain.Clock
-	shards *shardPool // rollup shards of the store's own transactions
+	shards *shardPool  // rollup shards of the store's own transactions
+	parts  *partitions // the monthly partitions of events known to exist (Postgres)
 }
 
 // NewSQLStore returns the EventStore that keeps events in db, on db's
@@ -28,7 +29,7 @@ type sqlStore struct {
 // *gorm.DB of db.Tx.
 func NewSQLStore(db *store.DB, clock domain.Clock) EventStore {
 	d := dialectOf(db.Dialect)
-	return &sqlStore{db: db.Gorm, d: d, clock: clock, shards: newShardPool(d.rollupShards())}
+	return &sqlStore{db: db.Gorm, d: d, clock: clock, shards: newShardPool(d.rollupShards()), parts: newPartitions()}
 }
 
 var errNoDB = errors.New("meters: the SQL event store has no database")

@@ -56,6 +56,15 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 		shard, release = s.shards.acquire()
 		defer release()
 	}
+	if s.d.partitioned() {
+		on, own := s.db.WithContext(ctx), tx == nil
+		if !own {
+			on = tx.WithContext(ctx)
+		}
+		if err := s.parts.ensure(ctx, on, monthsOf(rows), own); err != nil {
+			return nil, err
+		}
+	}
 	err := s.inTx(ctx, tx, func(tx *gorm.DB) error {
 		ser, err := s.seriesFor(tx, tenantID, feeds)
 		if err != nil {
@@ -104,28 +113,63 @@ func eventOf(r eventRow, props Properties) Event {
 		Properties: props, ReceivedAt: time.UnixMicro(r.ReceivedAt).UTC()}
 }
 
-// insertEvents inserts rows, skipping ids already stored, and returns the
-// ids that were new. It reads the ids through Rows, not Scan: gorm's Scan
-// renders the whole statement with its arguments for its logger (a regexp
-// over thousands of arguments) even when the logger is silent.
+// insertEvents stores rows (distinct ids, in id order), skipping ids
+// already stored, and returns the ids that were new. The id goes first
+// into event_ids, whose key (tenant_id, id) decides which of two racing
+// writers wins (events' own key holds ts, its partition key, so it cannot);
+// only the winners go into events. It reads the ids through Rows, not
+// Scan: gorm's Scan renders the whole statement with its arguments for its
+// logger (a regexp over thousands of arguments) even when the logger is
+// silent.
 func insertEvents(tx *gorm.DB, rows []eventRow) ([]string, error) {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
+	sb.WriteString("INSERT INTO event_ids (tenant_id, id, ts) VALUES ")
 	args := make([]any, 0, len(rows)*7)
 	for i, r := range rows {
 		if i > 0 {
 			sb.WriteString(",")
 		}
+		sb.WriteString("(?,?,?)")
+		args = append(args, r.TenantID, r.ID, r.Ts)
+	}
+	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
+	ids, err := returnedIDs(tx, sb.String(), args, len(rows))
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	isNew := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		isNew[id] = true
+	}
+	sb.Reset()
+	args = args[:0]
+	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
+	n := 0
+	for _, r := range rows {
+		if !isNew[r.ID] {
+			continue
+		}
+		if n > 0 {
+			sb.WriteString(",")
+		}
+		n++
 		sb.WriteString("(?,?,?,?,?,?,?)")
 		args = append(args, r.TenantID, r.ID, r.EventName, r.Customer, r.Ts, r.Properties, r.ReceivedAt)
 	}
-	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
-	res, err := tx.Raw(sb.String(), args...).Rows()
+	if err := tx.Exec(sb.String(), args...).Error; err != nil {
+		return nil, err
+	}
+	return ids, nil
+}
+
+// returnedIDs runs an INSERT … RETURNING id and reads the ids.
+func returnedIDs(tx *gorm.DB, q string, args []any, capacity int) ([]string, error) {
+	res, err := tx.Raw(q, args...).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
-	ids := make([]string, 0, len(rows))
+	ids := make([]string, 0, capacity)
 	for res.Next() {
 		var id string
 		if err := res.Scan(&id); err != nil {
