@@ -95,6 +95,11 @@ func createPartition(ctx context.Context, db *gorm.DB, m time.Time, now time.Tim
 		if row.ArchivedAt != nil {
 			return fmt.Errorf("%w: %s (archived %s)", ErrArchivedMonth, m.Format("2006-01"), row.ArchivedAt.UTC().Format(time.RFC3339))
 		}
+		if h, err := archivedBefore(ctx, tx); err != nil {
+			return err
+		} else if m.Before(h) {
+			return fmt.Errorf("%w: %s lies before %s", ErrArchivedMonth, m.Format("2006-01"), h.Format("2006-01"))
+		}
 		q := fmt.Sprintf("CREATE TABLE IF NOT EXISTS %s PARTITION OF events FOR VALUES FROM (%d) TO (%d)", name, lo, hi)
 		if err := tx.Exec(q).Error; err != nil {
 			return fmt.Errorf("create partition %s: %w", name, err)
