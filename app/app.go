@@ -122,6 +122,12 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
 	}
 	srv := a.httpServer()
+	stopPprof, err := a.servePprof(a.Config.PprofAddr)
+	if err != nil {
+		_ = ln.Close()
+		return err
+	}
+	defer stopPprof()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	a.Log.Info("tally listening", slog.String("addr", ln.Addr().String()), slog.String("database", string(a.DB.Dialect)),

@@ -32,6 +32,7 @@ type Config struct {
 	ShutdownTimeout   time.Duration     // TALLY_SHUTDOWN_TIMEOUT, default 20s
 	RateLimit         float64           // TALLY_RATE_LIMIT requests/second per key, default 500; 0 = off
 	TrustedProxies    []string          // TALLY_TRUSTED_PROXIES CIDRs whose X-Forwarded-For is believed
+	PprofAddr         string            // TALLY_PPROF_ADDR, default empty (off): where /debug/pprof/ listens, apart from the API
 	TestClock         bool              // TALLY_TEST_CLOCK on|off, default off: per-tenant test clocks (never in production)
 	URL               string            // TALLY_URL, the server `tally scenario run` talks to, default http://127.0.0.1:8080
 	Jobs              jobs.Config       // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_WEBHOOK_SCHEDULE, TALLY_FINALIZE_GRACE

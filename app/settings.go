@@ -174,6 +174,17 @@ var Settings = []Setting{
 		Doc:  "graceful shutdown on SIGTERM",
 		set:  func(c *Config, v string) (err error) { c.ShutdownTimeout, err = parsePositiveDuration(v); return },
 		show: func(c Config) string { return c.ShutdownTimeout.String() }},
+	{Env: "TALLY_PPROF_ADDR", Flag: "pprof-addr", Allowed: "empty, or HOST:PORT such as 127.0.0.1:6060",
+		Doc: "serves Go's profiler (`/debug/pprof/`) on this separate address, unauthenticated: keep it on loopback; empty: off",
+		set: func(c *Config, v string) (err error) {
+			if v == "" {
+				c.PprofAddr = ""
+				return nil
+			}
+			c.PprofAddr, err = parseAddr(v)
+			return
+		},
+		show: func(c Config) string { return c.PprofAddr }},
 	{Env: "TALLY_TEST_CLOCK", Flag: "test-clock", Default: "off", Allowed: onOff,
 		Doc: "`on` enables per-tenant test clocks (`/v1/test_clock`); never in production",
 		set: func(c *Config, v string) (err error) { c.TestClock, err = parseOnOff(v); return }, show: func(c Config) string { return showOnOff(c.TestClock) }},

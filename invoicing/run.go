@@ -151,16 +151,15 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
 			break
 		}
-		for _, sc := range scs {
-			s.beat(ctx, &run)
-			sub := sc.Subscription
-			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID, s.insert)
+		results := s.invoicePage(ctx, scs, run.AsOf, run.ID, func() { s.beat(ctx, &run) })
+		for i, r := range results {
+			sub := scs[i].Subscription
 			run.Processed++
-			run.InvoicesCreated += created
-			run.InvoicesExisting += existing
-			if err != nil {
-				run.Failed = append(run.Failed, RunFailure{SubscriptionID: sub.ID, Error: err.Error()})
-				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", err))
+			run.InvoicesCreated += r.created
+			run.InvoicesExisting += r.existing
+			if r.err != nil {
+				run.Failed = append(run.Failed, RunFailure{SubscriptionID: sub.ID, Error: r.err.Error()})
+				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", r.err))
 			}
 		}
 		s.saveRun(ctx, &run)

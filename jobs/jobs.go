@@ -162,28 +162,11 @@ func (j *Jobs) Start() error {
 		return err
 	}
 	j.cron = cron.New(cron.WithChain(cron.Recover(cron.DiscardLogger)))
-	add := func(spec, name string, fn func(context.Context) error) error {
-		_, err := j.cron.AddFunc(spec, func() { j.Run(context.Background(), name, fn) })
-		if err != nil {
-			return fmt.Errorf("schedule %s (%q): %w", name, spec, err)
-		}
-		return nil
-	}
-	if err := add(j.cfg.InvoiceSchedule, "invoice_runs", j.InvoiceRuns); err != nil {
-		return err
-	}
-	if err := add(j.cfg.FinalizeSchedule, "finalize_due", j.FinalizeDue); err != nil {
-		return err
-	}
-	if err := add(j.cfg.StripeSyncSchedule, "stripe_sync", j.StripeSync); err != nil {
-		return err
-	}
-	if err := add(j.cfg.ExpirySchedule, "credit_expiries", j.CreditExpiries); err != nil {
-		return err
-	}
-	for _, x := range j.extra {
-		if err := add(x.spec, x.name, x.fn); err != nil {
-			return err
+	ticks := j.Scheduled()
+	for _, x := range j.scheduled() {
+		tick := ticks[x.name]
+		if _, err := j.cron.AddFunc(x.spec, func() { tick(context.Background()) }); err != nil {
+			return fmt.Errorf("schedule %s (%q): %w", x.name, x.spec, err)
 		}
 	}
 	j.cron.Start()
@@ -191,6 +174,24 @@ func (j *Jobs) Start() error {
 		slog.String("finalize_due", j.cfg.FinalizeSchedule), slog.String("stripe_sync", j.cfg.StripeSyncSchedule), slog.String("credit_expiries", j.cfg.ExpirySchedule),
 		slog.String("finalize_grace", j.cfg.FinalizeGrace.String()))
 	return nil
+}
+
+// scheduled is every job Start schedules.
+func (j *Jobs) scheduled() []job {
+	return append([]job{{j.cfg.InvoiceSchedule, "invoice_runs", j.InvoiceRuns}, {j.cfg.FinalizeSchedule, "finalize_due", j.FinalizeDue},
+		{j.cfg.StripeSyncSchedule, "stripe_sync", j.StripeSync}, {j.cfg.ExpirySchedule, "credit_expiries", j.CreditExpiries}}, j.extra...)
+}
+
+// Scheduled returns, by job name, what Start's schedule calls on each
+// tick: the job run through Run, which takes the job's lock first (with
+// several servers on one database only one runs a job at a time) and
+// reports whether it ran.
+func (j *Jobs) Scheduled() map[string]func(context.Context) bool {
+	out := map[string]func(context.Context) bool{}
+	for _, x := range j.scheduled() {
+		out[x.name] = func(ctx context.Context) bool { return j.Run(ctx, x.name, x.fn) }
+	}
+	return out
 }
 
 // Stop stops scheduling and waits for running jobs.

@@ -191,3 +191,40 @@ func TestFinalizeDueReadsEachTenantsTestClock(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryScheduledJobIsCoordinatedThroughTheDatabase wires the jobs as
+// the server does (invoice runs, finalization, Stripe sync, webhook
+// deliveries, budgets) and checks, for every one of them, that while
+// another server (a locker of its own on the same database) holds the
+// job's lock, a tick of the schedule skips it; and that it runs once the
+// lock is free.
+func TestEveryScheduledJobIsCoordinatedThroughTheDatabase(t *testing.T) {
+	apptest.Each(t, at("2026-03-01T00:00:00Z"), func(t *testing.T, s *apptest.Server) {
+		j := s.App.Jobs()
+		names := j.Scheduled()
+		for _, want := range []string{"invoice_runs", "finalize_due", "stripe_sync", "credit_expiries", "webhook_deliveries", "budgets"} {
+			if _, ok := names[want]; !ok {
+				t.Errorf("job %s is not scheduled (have %v)", want, names)
+			}
+		}
+		other := jobs.NewLocker(s.App.DB) // on Postgres: another session, as another server
+		ctx := context.Background()
+		for name, tick := range names {
+			holding, release, done := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			go func() {
+				defer close(done)
+				_, _ = other.TryLock(ctx, name, func(context.Context) error { close(holding); <-release; return nil })
+			}()
+			<-holding
+			ran := tick(ctx)
+			close(release)
+			<-done
+			if ran {
+				t.Errorf("job %s ran while another server held its lock", name)
+			}
+			if !tick(ctx) {
+				t.Errorf("job %s did not run once its lock was free", name)
+			}
+		}
+	})
+}

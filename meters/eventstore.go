@@ -102,6 +102,11 @@ type NewEvent struct {
 	Timestamp  time.Time
 	Properties json.RawMessage
 	ReceivedAt time.Time
+
+	// parsed is Properties as Ingest parsed them while validating (nil
+	// when built elsewhere), so that the SQL store does not parse them
+	// again for the rollups.
+	parsed Properties
 }
 
 // Event is the stored event the input describes, as a store returns it.

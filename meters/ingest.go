@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 	}
 	now := s.clock.Now(ctx)
 	var valid []NewEvent
+	var validIdx []int // valid[k] is batch[validIdx[k]]
 	names := map[string]bool{}
 	for i, in := range batch {
 		ev, err := validateEvent(in, now, byName)
@@ -35,7 +37,11 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 			continue
 		}
 		valid = append(valid, ev)
+		validIdx = append(validIdx, i)
 		names[ev.EventName] = true
+	}
+	if valid, err = s.rejectArchived(ctx, valid, validIdx, &res); err != nil {
+		return IngestResult{}, err
 	}
 	if len(valid) == 0 {
 		return res, nil
@@ -57,6 +63,32 @@ func (s *Service) Ingest(ctx context.Context, tenantID string, batch []EventInpu
 		}
 	}
 	return res, nil
+}
+
+// rejectArchived rejects the valid events dated before the store's
+// archive horizon (months detached by ArchiveEventsBefore), by their index
+// in the batch (valid[k] is the batch's idx[k]), and returns the others.
+func (s *Service) rejectArchived(ctx context.Context, valid []NewEvent, idx []int, res *IngestResult) ([]NewEvent, error) {
+	a, ok := s.events.(archiving)
+	if !ok || len(valid) == 0 {
+		return valid, nil
+	}
+	horizon, err := a.ArchivedBefore(ctx)
+	if err != nil || horizon.IsZero() {
+		return valid, err
+	}
+	kept := valid[:0:0]
+	for k, ev := range valid {
+		if ev.Timestamp.Before(horizon) {
+			res.Rejected = append(res.Rejected, Rejection{Index: idx[k], Err: domain.Invalid("timestamp",
+				"falls before %s: events of earlier months are archived (their periods are finalized), so it cannot be counted any more",
+				horizon.Format(time.RFC3339))})
+			continue
+		}
+		kept = append(kept, ev)
+	}
+	sort.Slice(res.Rejected, func(a, b int) bool { return res.Rejected[a].Index < res.Rejected[b].Index })
+	return kept, nil
 }
 
 // validateEvent checks one event against the contract and the tenant's
@@ -115,7 +147,7 @@ func validateEvent(in EventInput, now time.Time, byName map[string][]Meter) (New
 		raw = "{}"
 	}
 	return NewEvent{ID: id, EventName: strings.TrimSpace(in.EventName), Customer: strings.TrimSpace(in.Customer),
-		Timestamp: time.UnixMicro(ts).UTC(), Properties: json.RawMessage(raw), ReceivedAt: time.UnixMicro(nowMicro).UTC()}, nil
+		Timestamp: time.UnixMicro(ts).UTC(), Properties: json.RawMessage(raw), ReceivedAt: time.UnixMicro(nowMicro).UTC(), parsed: props}, nil
 }
 
 // ListEvents lists stored events, newest first, filtered by the query. The

@@ -19,8 +19,10 @@ type rollupKey struct {
 // deltas are the rollup changes of a set of new events.
 type deltas map[rollupKey]*partial
 
-func (d deltas) add(s series, r eventRow) {
-	e := r.toEvent()
+// add folds event e (stored as r) into the deltas of series s, if the
+// series counts it. e is r parsed (r.toEvent()), passed in so that an
+// event feeding several series is parsed once.
+func (d deltas) add(s series, r eventRow, e Event) {
 	if !s.meter.Matches(e) || !s.filters.Match(e.Properties) {
 		return
 	}
@@ -70,7 +72,9 @@ func (d deltas) sortedKeys() []rollupKey {
 // the dialect does it: in SQL (Postgres, exact numeric arithmetic), or read
 // and merged in Go, then written over (SQLite, whose arithmetic on TEXT
 // would go through floating point; safe under its single writer).
-func (d deltas) apply(tx *gorm.DB, dialect sqlDialect) error {
+//
+// Every row goes to shard (0 on SQLite).
+func (d deltas) apply(tx *gorm.DB, dialect sqlDialect, shard int) error {
 	if len(d) == 0 {
 		return nil
 	}
@@ -82,19 +86,19 @@ func (d deltas) apply(tx *gorm.DB, dialect sqlDialect) error {
 				mine = append(mine, k)
 			}
 		}
-		if err := d.applyGrain(tx, dialect, grains[g].table, mine); err != nil {
+		if err := d.applyGrain(tx, dialect, grains[g].table, shard, mine); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (d deltas) applyGrain(tx *gorm.DB, dialect sqlDialect, table string, keys []rollupKey) error {
+func (d deltas) applyGrain(tx *gorm.DB, dialect sqlDialect, table string, shard int, keys []rollupKey) error {
 	if len(keys) == 0 {
 		return nil
 	}
 	if dialect.mergesInGo() {
-		if err := d.mergeStored(tx, table, keys); err != nil {
+		if err := d.mergeStored(tx, table, shard, keys); err != nil {
 			return err
 		}
 	}
@@ -102,17 +106,17 @@ func (d deltas) applyGrain(tx *gorm.DB, dialect sqlDialect, table string, keys [
 	for start := 0; start < len(keys); start += chunk {
 		end := min(start+chunk, len(keys))
 		var sb strings.Builder
-		args := make([]any, 0, (end-start)*9)
-		sb.WriteString("INSERT INTO " + table + " (series_id, customer, bucket, event_count, sum_value, max_value, latest_ts, latest_id, latest_value) VALUES ")
+		args := make([]any, 0, (end-start)*10)
+		sb.WriteString("INSERT INTO " + table + " (series_id, customer, bucket, shard, event_count, sum_value, max_value, latest_ts, latest_id, latest_value) VALUES ")
 		for i, k := range keys[start:end] {
 			if i > 0 {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(?,?,?,?,?,?,?,?,?)")
-			r := toRollupRow(k, *d[k])
-			args = append(args, r.SeriesID, r.Customer, r.Bucket, r.EventCount, r.SumValue, r.MaxValue, r.LatestTs, r.LatestID, r.LatestValue)
+			sb.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+			r := toRollupRow(k, shard, *d[k])
+			args = append(args, r.SeriesID, r.Customer, r.Bucket, r.Shard, r.EventCount, r.SumValue, r.MaxValue, r.LatestTs, r.LatestID, r.LatestValue)
 		}
-		sb.WriteString(" ON CONFLICT (series_id, customer, bucket) DO UPDATE SET ")
+		sb.WriteString(" ON CONFLICT (series_id, customer, bucket, shard) DO UPDATE SET ")
 		sb.WriteString(dialect.mergeSQL(table))
 		if err := tx.Exec(sb.String(), args...).Error; err != nil {
 			return fmt.Errorf("update rollups: %w", err)
@@ -121,9 +125,9 @@ func (d deltas) applyGrain(tx *gorm.DB, dialect sqlDialect, table string, keys [
 	return nil
 }
 
-// mergeStored folds the stored rows of the keys (all of one grain) into
-// the deltas (SQLite).
-func (d deltas) mergeStored(tx *gorm.DB, table string, keys []rollupKey) error {
+// mergeStored folds the stored rows of the keys (all of one grain) in
+// shard into the deltas (SQLite).
+func (d deltas) mergeStored(tx *gorm.DB, table string, shard int, keys []rollupKey) error {
 	type group struct{ series, customer string }
 	buckets := map[group][]int64{}
 	for _, k := range keys {
@@ -135,7 +139,7 @@ func (d deltas) mergeStored(tx *gorm.DB, table string, keys []rollupKey) error {
 		for start := 0; start < len(bs); start += 500 {
 			end := min(start+500, len(bs))
 			var rows []rollupRow
-			if err := tx.Table(table).Where("series_id = ? AND customer = ? AND bucket IN ?", g.series, g.customer, bs[start:end]).Find(&rows).Error; err != nil {
+			if err := tx.Table(table).Where("series_id = ? AND customer = ? AND shard = ? AND bucket IN ?", g.series, g.customer, shard, bs[start:end]).Find(&rows).Error; err != nil {
 				return fmt.Errorf("read rollups: %w", err)
 			}
 			for _, r := range rows {

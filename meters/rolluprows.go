@@ -6,11 +6,14 @@ import (
 
 // A rollup row holds, for one series, customer and bucket (the UTC start,
 // in microseconds, of an hour in usage_rollups or a minute in
-// usage_rollups_minute), the partial of the series' events in it.
+// usage_rollups_minute), the partial of the series' events in it; or, in
+// a shard (see shardPool), the partial of some of them: a bucket is the
+// merge of its shards.
 type rollupRow struct {
 	SeriesID    string `gorm:"primaryKey"`
 	Customer    string `gorm:"primaryKey"`
 	Bucket      int64  `gorm:"primaryKey"`
+	Shard       int    `gorm:"primaryKey"`
 	EventCount  int64
 	SumValue    decimal.Decimal
 	MaxValue    decimal.NullDecimal
@@ -37,8 +40,8 @@ func (r rollupRow) partial() partial {
 	return p
 }
 
-func toRollupRow(k rollupKey, p partial) rollupRow {
-	r := rollupRow{SeriesID: k.series, Customer: k.customer, Bucket: k.bucket, EventCount: p.count, SumValue: p.sum}
+func toRollupRow(k rollupKey, shard int, p partial) rollupRow {
+	r := rollupRow{SeriesID: k.series, Customer: k.customer, Bucket: k.bucket, Shard: shard, EventCount: p.count, SumValue: p.sum}
 	if p.max != nil {
 		r.MaxValue = decimal.NullDecimal{Decimal: *p.max, Valid: true}
 	}

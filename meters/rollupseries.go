@@ -83,9 +83,9 @@ func (s *sqlStore) backfill(tx *gorm.DB, sr series) error {
 		}
 		d := deltas{}
 		for _, r := range rows {
-			d.add(sr, r)
+			d.add(sr, r, r.toEvent())
 		}
-		if err := d.apply(tx, s.d); err != nil {
+		if err := d.apply(tx, s.d, 0); err != nil {
 			return err
 		}
 		if len(rows) < page {

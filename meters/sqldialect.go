@@ -27,6 +27,12 @@ type sqlDialect interface {
 	// mergeSQL is the ON CONFLICT DO UPDATE SET clause folding the incoming
 	// row (excluded) into the stored one of table.
 	mergeSQL(table string) string
+	// rollupShards is how many shards concurrent writers may spread a
+	// bucket's rollup rows over (1: always shard 0).
+	rollupShards() int
+	// partitioned reports whether events is partitioned by month (each
+	// month's partition must exist before its events are written).
+	partitioned() bool
 }
 
 func dialectOf(d store.Dialect) sqlDialect {
@@ -40,6 +46,9 @@ func dialectOf(d store.Dialect) sqlDialect {
 // creation, and rollups merge in SQL with exact numeric arithmetic. Ids
 // compare under COLLATE "C", since the columns' collation may be any.
 type postgresDialect struct{}
+
+func (postgresDialect) rollupShards() int { return rollupShards }
+func (postgresDialect) partitioned() bool { return true }
 
 func (postgresDialect) byteID(expr string) string { return expr + ` COLLATE "C"` }
 
@@ -79,6 +88,13 @@ func (d postgresDialect) mergeSQL(table string) string {
 // floating point, so rollups are read, merged in Go and written over. Its
 // default BINARY collation already compares ids by bytes.
 type sqliteDialect struct{}
+
+// rollupShards: SQLite has one writer, which always writes shard 0 (its
+// merge in Go reads and writes over the rows of that shard).
+func (sqliteDialect) rollupShards() int { return 1 }
+
+// partitioned: SQLite has no partitions; events is one table.
+func (sqliteDialect) partitioned() bool { return false }
 
 func (sqliteDialect) byteID(expr string) string                   { return expr }
 func (sqliteDialect) lockFeeding(tx *gorm.DB, ids []string) error { return nil }

@@ -16,9 +16,11 @@ import (
 // between the databases (locks, merging rollups, comparing ids by bytes) is
 // asked of its dialect, never branched on elsewhere.
 type sqlStore struct {
-	db    *gorm.DB
-	d     sqlDialect
-	clock domain.Clock
+	db     *gorm.DB
+	d      sqlDialect
+	clock  domain.Clock
+	shards *shardPool  // rollup shards of the store's own transactions
+	parts  *partitions // the monthly partitions of events known to exist (Postgres)
 }
 
 // NewSQLStore returns the EventStore that keeps events in db, on db's
@@ -26,7 +28,8 @@ type sqlStore struct {
 // creates on first use. It joins a caller's transaction given as the
 // *gorm.DB of db.Tx.
 func NewSQLStore(db *store.DB, clock domain.Clock) EventStore {
-	return &sqlStore{db: db.Gorm, d: dialectOf(db.Dialect), clock: clock}
+	d := dialectOf(db.Dialect)
+	return &sqlStore{db: db.Gorm, d: d, clock: clock, shards: newShardPool(d.rollupShards()), parts: newPartitions()}
 }
 
 var errNoDB = errors.New("meters: the SQL event store has no database")

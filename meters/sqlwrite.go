@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -31,7 +32,39 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 	if len(rows) == 0 {
 		return fresh, nil
 	}
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	// Rows go in id order; parsed[i] is rows[i]'s properties as Ingest
+	// parsed them (nil: parse again).
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(i, j int) bool { return rows[order[i]].ID < rows[order[j]].ID })
+	sorted := make([]eventRow, len(rows))
+	parsed := make([]Properties, len(rows))
+	for i, k := range order {
+		sorted[i] = rows[k]
+		parsed[i] = batch[first[rows[k].ID]].parsed
+	}
+	rows = sorted
+	// A transaction of the store's own folds its rollups into a shard no
+	// other of this process's writers holds; a caller's transaction (which
+	// may write several batches) always uses shard 0, so its lock order
+	// stays the global one.
+	shard := 0
+	if tx == nil {
+		var release func()
+		shard, release = s.shards.acquire()
+		defer release()
+	}
+	if s.d.partitioned() {
+		on, own := s.db.WithContext(ctx), tx == nil
+		if !own {
+			on = tx.WithContext(ctx)
+		}
+		if err := s.parts.ensure(ctx, on, monthsOf(rows), own); err != nil {
+			return nil, err
+		}
+	}
 	err := s.inTx(ctx, tx, func(tx *gorm.DB) error {
 		ser, err := s.seriesFor(tx, tenantID, feeds)
 		if err != nil {
@@ -52,16 +85,17 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 			if len(ser) == 0 {
 				continue
 			}
-			for _, r := range rows[start:end] {
+			for j, r := range rows[start:end] {
 				if !isNew[r.ID] {
 					continue // a duplicate never touches the rollups
 				}
+				e := eventOf(r, parsed[start+j])
 				for _, sr := range ser {
-					d.add(sr, r)
+					d.add(sr, r, e)
 				}
 			}
 		}
-		return d.apply(tx, s.d)
+		return d.apply(tx, s.d, shard)
 	})
 	if err != nil {
 		return nil, err
@@ -69,23 +103,79 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 	return fresh, nil
 }
 
-// insertEvents inserts rows, skipping ids already stored, and returns the
-// ids that were new.
+// eventOf is the event row r stores, with props its parsed properties
+// (nil: parsed from r).
+func eventOf(r eventRow, props Properties) Event {
+	if props == nil {
+		return r.toEvent()
+	}
+	return Event{ID: r.ID, EventName: r.EventName, Customer: r.Customer, Timestamp: time.UnixMicro(r.Ts).UTC(),
+		Properties: props, ReceivedAt: time.UnixMicro(r.ReceivedAt).UTC()}
+}
+
+// insertEvents stores rows (distinct ids, in id order), skipping ids
+// already stored, and returns the ids that were new. The id goes first
+// into event_ids, whose key (tenant_id, id) decides which of two racing
+// writers wins (events' own key holds ts, its partition key, so it cannot);
+// only the winners go into events. It reads the ids through Rows, not
+// Scan: gorm's Scan renders the whole statement with its arguments for its
+// logger (a regexp over thousands of arguments) even when the logger is
+// silent.
 func insertEvents(tx *gorm.DB, rows []eventRow) ([]string, error) {
 	var sb strings.Builder
-	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
+	sb.WriteString("INSERT INTO event_ids (tenant_id, id, ts) VALUES ")
 	args := make([]any, 0, len(rows)*7)
 	for i, r := range rows {
 		if i > 0 {
 			sb.WriteString(",")
 		}
+		sb.WriteString("(?,?,?)")
+		args = append(args, r.TenantID, r.ID, r.Ts)
+	}
+	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
+	ids, err := returnedIDs(tx, sb.String(), args, len(rows))
+	if err != nil || len(ids) == 0 {
+		return ids, err
+	}
+	isNew := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		isNew[id] = true
+	}
+	sb.Reset()
+	args = args[:0]
+	sb.WriteString("INSERT INTO events (tenant_id, id, event_name, customer, ts, properties, received_at) VALUES ")
+	n := 0
+	for _, r := range rows {
+		if !isNew[r.ID] {
+			continue
+		}
+		if n > 0 {
+			sb.WriteString(",")
+		}
+		n++
 		sb.WriteString("(?,?,?,?,?,?,?)")
 		args = append(args, r.TenantID, r.ID, r.EventName, r.Customer, r.Ts, r.Properties, r.ReceivedAt)
 	}
-	sb.WriteString(" ON CONFLICT (tenant_id, id) DO NOTHING RETURNING id")
-	var ids []string
-	if err := tx.Raw(sb.String(), args...).Scan(&ids).Error; err != nil {
+	if err := tx.Exec(sb.String(), args...).Error; err != nil {
 		return nil, err
 	}
 	return ids, nil
+}
+
+// returnedIDs runs an INSERT … RETURNING id and reads the ids.
+func returnedIDs(tx *gorm.DB, q string, args []any, capacity int) ([]string, error) {
+	res, err := tx.Raw(q, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	ids := make([]string, 0, capacity)
+	for res.Next() {
+		var id string
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, res.Err()
 }

@@ -37,7 +37,7 @@ Settings come from the environment (TALLY_*, STRIPE_*; see the README or
 	root.SetErr(stderr)
 	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(serveCmd(), migrateCmd(), demoCmd(), scenarioCmd(), invoiceCmd(), planCmd(), versionCmd(), configCmd(), openapiCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), demoCmd(), scenarioCmd(), invoiceCmd(), planCmd(), versionCmd(), configCmd(), openapiCmd(), benchCmd(), eventsCmd())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

@@ -44,6 +44,7 @@ var layers = [][]string{
 	{"api", "web"},                 // the faces people and programs use
 	{"app"},                        // wiring: the only place that knows all
 	{"app/apptest", "demo"},        // a whole server for tests; the demo seeds through app
+	{"bench"},                      // benchmarks: a real server driven over HTTP
 	{"cmd"},                        // the binary
 	{"internal/arch"},              // this test
 }

@@ -1,0 +1,12 @@
+-- Rollup rows gain a shard: concurrent ingest transactions of one customer
+-- (or of customers sharing hours) each fold their batch into a shard of
+-- their own instead of queueing on one row lock per (series, customer,
+-- bucket) until the other commits. Readers merge every row of a bucket, as
+-- they merge hours and minutes, so a bucket's partial is the merge of its
+-- shards; existing rows become shard 0.
+ALTER TABLE usage_rollups ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_rollups DROP CONSTRAINT usage_rollups_pkey;
+ALTER TABLE usage_rollups ADD PRIMARY KEY (series_id, customer, bucket, shard);
+ALTER TABLE usage_rollups_minute ADD COLUMN shard INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usage_rollups_minute DROP CONSTRAINT usage_rollups_minute_pkey;
+ALTER TABLE usage_rollups_minute ADD PRIMARY KEY (series_id, customer, bucket, shard);
