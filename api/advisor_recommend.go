@@ -64,10 +64,16 @@ func toRecommendationJSON(r advisor.Recommendation) recommendationJSON {
 }
 
 func (s *Server) planRecommendation(c echo.Context) error {
+	return s.writeRecommendation(c, c.Param("id"))
+}
+
+// writeRecommendation answers the plan advisor's recommendation for a
+// customer (admin and portal routes).
+func (s *Server) writeRecommendation(c echo.Context, customerID string) error {
 	if s.Advisor == nil {
 		return domain.Conflict("advisor_unavailable", "the plan advisor is not configured")
 	}
-	in := advisor.RecommendInput{CustomerID: c.Param("id"), Subscription: c.QueryParam("subscription"), Basis: c.QueryParam("basis")}
+	in := advisor.RecommendInput{CustomerID: customerID, Subscription: c.QueryParam("subscription"), Basis: c.QueryParam("basis")}
 	if v := c.QueryParam("include_external_costs"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
