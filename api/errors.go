@@ -20,23 +20,7 @@ type errorDetail struct {
 	Details []domain.FieldError `json:"details"`
 }
 
-func statusOf(k domain.Kind) int {
-	switch k {
-	case domain.KindMalformed:
-		return http.StatusBadRequest
-	case domain.KindUnauthorized:
-		return http.StatusUnauthorized
-	case domain.KindForbidden:
-		return http.StatusForbidden
-	case domain.KindNotFound:
-		return http.StatusNotFound
-	case domain.KindConflict:
-		return http.StatusConflict
-	case domain.KindValidation:
-		return http.StatusUnprocessableEntity
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(k domain.Kind) int { return domain.HTTPStatus(k) }
 
 // errorHandler is echo's HTTPErrorHandler: the one place errors become
 // responses.

@@ -26,6 +26,7 @@ import (
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
+	"github.com/tallyhq/tally/web"
 	"github.com/tallyhq/tally/webhooks"
 )
 
@@ -35,7 +36,10 @@ type App struct {
 	DB       *store.DB
 	Services *Services
 	API      *api.Server
-	Log      *slog.Logger
+	// Web serves the pages (portal, console, landing page); Handler sends
+	// their paths there and the rest to API.
+	Web *web.Handler
+	Log *slog.Logger
 	// Metrics is the app's Prometheus registry and series (GET /metrics).
 	Metrics *api.Metrics
 }
@@ -108,7 +112,8 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	apiSvc := svc.API()
 	apiSvc.Metrics = metrics
 	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
-	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log, Metrics: metrics}, nil
+	pages := web.New(web.Config{TestClock: cfg.TestClock}, log)
+	return &App{Config: cfg, DB: db, Services: svc, API: server, Web: pages, Log: log, Metrics: metrics}, nil
 }
 
 // Serve listens on the configured address until ctx is done, then shuts
@@ -172,7 +177,7 @@ func (a *App) httpServer() *http.Server {
 		return d
 	}
 	c := a.Config
-	return &http.Server{Handler: a.API.Handler(),
+	return &http.Server{Handler: a.Handler(),
 		ReadHeaderTimeout: or(c.ReadHeaderTimeout, DefaultReadHeaderTimeout),
 		ReadTimeout:       or(c.ReadTimeout, DefaultReadTimeout),
 		WriteTimeout:      or(c.WriteTimeout, DefaultWriteTimeout),
@@ -180,6 +185,10 @@ func (a *App) httpServer() *http.Server {
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelDebug),
 	}
 }
+
+// Handler is the whole HTTP face: the pages' paths (web.Owns) go to Web,
+// every other path to the API.
+func (a *App) Handler() http.Handler { return web.Split(a.Web, a.API.Handler()) }
 
 // Jobs returns the background jobs wired to this app.
 func (a *App) Jobs() *jobs.Jobs {

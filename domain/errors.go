@@ -139,3 +139,25 @@ func (p *Problems) Err() error {
 	}
 	return &Error{Kind: KindValidation, Code: "validation_failed", Message: "invalid request", Fields: append([]FieldError(nil), p.list...)}
 }
+
+// HTTPStatus is the one mapping of error kinds to HTTP statuses, shared by
+// the API's JSON errors and the pages' error pages: malformed 400,
+// unauthorized 401, forbidden 403, not found 404, conflict 409, validation
+// 422, anything else (an unknown kind) 500.
+func HTTPStatus(k Kind) int {
+	switch k {
+	case KindMalformed:
+		return 400
+	case KindUnauthorized:
+		return 401
+	case KindForbidden:
+		return 403
+	case KindNotFound:
+		return 404
+	case KindConflict:
+		return 409
+	case KindValidation:
+		return 422
+	}
+	return 500
+}

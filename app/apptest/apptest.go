@@ -52,7 +52,7 @@ func StartWith(t testing.TB, d store.Dialect, now time.Time, configure func(*app
 	if err != nil {
 		t.Fatalf("start tally on %s: %v", d, err)
 	}
-	ts := httptest.NewServer(a.API.Handler())
+	ts := httptest.NewServer(a.Handler())
 	t.Cleanup(func() {
 		ts.Close()
 		_ = a.Close()
