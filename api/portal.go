@@ -38,7 +38,7 @@ func (s *Server) portalCreditBalance(c echo.Context) error {
 }
 
 func (s *Server) portalRecommendation(c echo.Context) error {
-	return s.writeRecommendation(c, customerOf(c))
+	return s.writeRecommendation(c, customerOf(c), false)
 }
 
 func (s *Server) portalBudgets(c echo.Context) error { return s.writeBudgets(c, customerOf(c)) }

@@ -1,6 +1,9 @@
 package api_test
 
 import (
+	"fmt"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,7 +69,6 @@ func TestPortalRoutesAnswerWhatTheAdminRoutesAnswer(t *testing.T) {
 			{"the invoice list is the customer's only", "/v1/portal/invoices", "/v1/invoices?customer=" + w.acme},
 			{"an invoice of the customer reads as for the admin", "/v1/portal/invoices/" + w.acmeInv, "/v1/invoices/" + w.acmeInv},
 			{"the credit balance is the admin's", "/v1/portal/credit_balance", "/v1/customers/" + w.acme + "/credit_balance"},
-			{"the plan advisor is the admin's", "/v1/portal/plan_recommendation", "/v1/customers/" + w.acme + "/plan_recommendation"},
 			{"the budgets are the customer's", "/v1/portal/budgets", "/v1/customers/" + w.acme + "/budgets"},
 		}
 		for _, c := range cases {
@@ -78,6 +80,26 @@ func TestPortalRoutesAnswerWhatTheAdminRoutesAnswer(t *testing.T) {
 				}
 			})
 		}
+		t.Run("the plan advisor is the admin's, without the tenant's serve costs and margins", func(t *testing.T) {
+			got := must(t, s, 200, "GET", "/v1/portal/plan_recommendation", tok, nil)
+			for _, tenantOnly := range []string{"serve_cost", "margin"} {
+				if strings.Contains(string(got.Body), `"`+tenantOnly) {
+					t.Errorf("the portal's recommendation shows %s: %s", tenantOnly, got.Body)
+				}
+			}
+			admin := must(t, s, 200, "GET", "/v1/customers/"+w.acme+"/plan_recommendation", w.key, nil).JSON(t)
+			if !strings.Contains(fmt.Sprint(admin), "margin") {
+				t.Fatalf("the admin's recommendation has no margin: %v", admin)
+			}
+			for _, p := range admin["comparison"].(map[string]any)["plans"].([]any) {
+				for _, k := range []string{"serve_costs", "serve_cost", "margin"} {
+					delete(p.(map[string]any), k)
+				}
+			}
+			if p := got.JSON(t); !reflect.DeepEqual(p, admin) {
+				t.Errorf("portal %v\nadmin %v", p, admin)
+			}
+		})
 		t.Run("the usage series is the admin's, with the amount accruing on the proposed invoice", func(t *testing.T) {
 			var pu struct {
 				Usage    map[string]any   `json:"usage"`
