@@ -15,12 +15,12 @@ import (
 // budgets evaluates it (Budget.Percent of the same reading).
 type budgetView struct {
 	ID, What, Limit, Used string
-	Percent               string  // "42.5" (exact to one decimal)
-	Bar                   int     // 0…100 for the progress bar
-	Level                 string  // "", "warn" (a threshold passed) or "bad" (the limit)
+	Percent               string // "42.5" (exact to one decimal)
+	Bar                   int    // 0…100 for the progress bar
+	Level                 string // "", "warn" (a threshold passed) or "bad" (the limit)
 	Thresholds            []int
 	Reached               []int
-	Period                bool    // false: no open period to measure
+	Period                bool // false: no open period to measure
 }
 
 func (p *Portal) budgetViews(c echo.Context, b base, f formatter) ([]budgetView, error) {

@@ -374,10 +374,10 @@ type unitView struct {
 }
 
 type grantView struct {
-	Name, Status                string
-	Granted, Used, Remaining    string
-	ExpiresAt                   *time.Time
-	ExpiresSoon                 bool
+	Name, Status             string
+	Granted, Used, Remaining string
+	ExpiresAt                *time.Time
+	ExpiresSoon              bool
 }
 
 func (p *Portal) creditsView(c echo.Context, b base, f formatter) (creditsView, error) {
