@@ -3,6 +3,7 @@ package portal
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/domain"
@@ -43,6 +44,7 @@ type lineView struct {
 	Amount   Money
 	Explain  []string
 	Tiers    []tierView
+	After    []string // said after the tiers: proration, custom units, credit
 }
 
 type tierView struct {
@@ -63,7 +65,7 @@ func explainLine(f formatter, l invoicing.Line, period domain.Period, price plan
 	case strings.HasPrefix(l.Description, "Credit for unused time"):
 		say("A credit for the part of the period you will not use.")
 	case l.Type == plans.Fixed && !l.Period.Start.Equal(period.Start):
-		say("A fixed fee, billed in advance for %s – %s.", ui.Date(l.Period.Start, f.zone), ui.Date(l.Period.End, f.zone))
+		say("A fixed fee, billed in advance for %s – %s.", ui.Date(l.Period.Start, f.zone), ui.Date(lastDay(l.Period.End), f.zone))
 	case l.Type == plans.Fixed:
 		say("A fixed fee for the period, the same whatever you use.")
 	default:
@@ -120,9 +122,13 @@ func explainLine(f formatter, l invoicing.Line, period domain.Period, price plan
 		v.Tiers = append(v.Tiers, tierView{Name: fmt.Sprintf("Tier %d (%s %s)", t.Tier+1, from, upTo), Quantity: f.qty(t.Quantity), Price: p,
 			Amount: ui.Money(t.Amount, string(f.cur), f.locale)})
 	}
-	if l.Tiers != nil {
-		say("Your usage reached %d tier(s); the table shows what each one charges.", len(l.Tiers))
+	switch {
+	case len(l.Tiers) == 1:
+		say("So far your usage is all in tier %d:", l.Tiers[0].Tier+1)
+	case len(l.Tiers) > 1:
+		say("Your usage has crossed into %d tiers; each one charges its part:", len(l.Tiers))
 	}
+	say = func(format string, args ...any) { v.After = append(v.After, fmt.Sprintf(format, args...)) }
 	if l.Proration != nil && !l.Proration.Full() {
 		say("Charged for %d of the period's %d days (the subscription started, changed or ends within it).", l.Proration.Days, l.Proration.OfDays)
 	}
@@ -144,3 +150,7 @@ func titleOf(l invoicing.Line, unitName string) string {
 	}
 	return strings.ToUpper(name[:1]) + name[1:]
 }
+
+// lastDay is the last instant inside a period ending (exclusively) at end,
+// so a period [Mar 1, Apr 1) is written "Mar 1 – Mar 31".
+func lastDay(end time.Time) time.Time { return end.Add(-time.Nanosecond) }

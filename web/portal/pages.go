@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -76,7 +77,7 @@ func (p *Portal) subscriptions(ctx context.Context, tenantID, customerID string)
 type invoiceView struct {
 	ID, Number, Status, Reason   string
 	PlanName                     string
-	Start, End                   time.Time
+	Start, End, Last             time.Time
 	Lines                        []lineView
 	Subtotal, CreditsApplied     Money
 	Total                        Money
@@ -97,7 +98,7 @@ type meterChart struct {
 }
 
 func (p *Portal) invoiceView(f formatter, inv invoicing.Invoice, scs map[string]customers.Context, units map[string]meters.Meter) invoiceView {
-	v := invoiceView{Status: string(inv.Status), Reason: string(inv.BillingReason), Start: inv.Period.Start, End: inv.Period.End, Note: inv.Note,
+	v := invoiceView{Status: string(inv.Status), Reason: string(inv.BillingReason), Start: inv.Period.Start, End: inv.Period.End, Last: lastDay(inv.Period.End), Note: inv.Note,
 		Subtotal: f.money(inv.Subtotal), CreditsApplied: f.money(inv.CreditsApplied), Total: f.money(inv.Total), FinalizedAt: inv.FinalizedAt}
 	v.ID = inv.ID
 	if inv.Number != nil {
@@ -237,7 +238,7 @@ func (p *Portal) chart(ctx context.Context, tenantID string, b base, f formatter
 	bars := make([]ui.Bar, len(pts))
 	for i, pt := range pts {
 		day := pt.Start.In(b.Customer.Location())
-		bars[i] = ui.Bar{Label: day.Format("Jan 2"), Value: pt.Value, Title: day.Format("Mon, Jan 2") + ": " + f.qty(pt.Value) + " " + unit}
+		bars[i] = ui.Bar{Label: day.Format("Jan 2"), Value: pt.Value, Title: day.Format("Mon, Jan 2") + ": " + f.qty(pt.Value) + " " + unitFor(pt.Value, unit)}
 	}
 	ch.Days = len(bars)
 	if qty == nil {
@@ -435,7 +436,7 @@ type adviceView struct {
 	Cheaper     bool
 	Current     string
 	Basis       string
-	Start, End  time.Time
+	Start, Last time.Time
 	Projection  string
 	Usage       []usageRow
 	Plans       []planRow
@@ -469,8 +470,11 @@ func (p *Portal) adviceView(c echo.Context, b base, f formatter) *adviceView {
 		}
 		return key
 	}
-	v := &adviceView{Current: nameOf(r.Current.Key), Basis: r.Basis, Start: r.Period.Start, End: r.Period.End, Projection: r.Projection,
+	v := &adviceView{Current: nameOf(r.Current.Key), Basis: r.Basis, Start: r.Period.Start, Last: lastDay(r.Period.End),
 		Saving: f.money(r.Saving), Cheaper: r.Saving.IsPositive()}
+	if r.Basis == advisor.BasisCurrentProjected {
+		v.Projection = r.Projection
+	}
 	when := "last period"
 	if r.Basis == advisor.BasisCurrentProjected {
 		when = "this period (projected)"
@@ -485,8 +489,21 @@ func (p *Portal) adviceView(c echo.Context, b base, f formatter) *adviceView {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	ms := map[string]meters.Meter{}
+	if len(keys) > 0 {
+		if found, err := p.svc.Meters.ByKeys(c.Request().Context(), s.token.TenantID, keys); err == nil {
+			ms = found
+		}
+	}
 	for _, k := range keys {
-		v.Usage = append(v.Usage, usageRow{Meter: k, Quantity: f.qty(r.Usage[k])})
+		name, unit := k, ""
+		if m, ok := ms[k]; ok {
+			if m.Name != "" {
+				name = m.Name
+			}
+			unit = " " + unitFor(r.Usage[k], m.Unit)
+		}
+		v.Usage = append(v.Usage, usageRow{Meter: name, Quantity: f.qty(r.Usage[k]) + unit})
 	}
 	cheapest := map[string]bool{}
 	for _, k := range r.Comparison.Cheapest {
@@ -521,4 +538,13 @@ func (p *Portal) advisor(c echo.Context) error {
 		return err
 	}
 	return p.render(c, http.StatusOK, "advisor", advisorData{base: b, Advice: p.adviceView(c, b, f)})
+}
+
+// unitFor writes a plural unit ("calls") in the singular for exactly one
+// ("1 call").
+func unitFor(q decimal.Decimal, unit string) string {
+	if q.Equal(decimal.NewFromInt(1)) && len(unit) > 1 && strings.HasSuffix(unit, "s") {
+		return strings.TrimSuffix(unit, "s")
+	}
+	return unit
 }
