@@ -76,6 +76,7 @@ func (p *Portal) subscriptions(ctx context.Context, tenantID, customerID string)
 // invoiceView is an invoice (proposed or stored) for a person.
 type invoiceView struct {
 	ID, Number, Status, Reason   string
+	ReasonText                   string
 	PlanName                     string
 	Start, End, Last             time.Time
 	Lines                        []lineView
@@ -100,7 +101,7 @@ type meterChart struct {
 func (p *Portal) invoiceView(f formatter, inv invoicing.Invoice, scs map[string]customers.Context, units map[string]meters.Meter) invoiceView {
 	v := invoiceView{Status: string(inv.Status), Reason: string(inv.BillingReason), Start: inv.Period.Start, End: inv.Period.End, Last: lastDay(inv.Period.End), Note: inv.Note,
 		Subtotal: f.money(inv.Subtotal), CreditsApplied: f.money(inv.CreditsApplied), Total: f.money(inv.Total), FinalizedAt: inv.FinalizedAt}
-	v.ID = inv.ID
+	v.ID, v.ReasonText = inv.ID, reasonText(inv.BillingReason)
 	if inv.Number != nil {
 		v.Number = *inv.Number
 	}
@@ -547,4 +548,21 @@ func unitFor(q decimal.Decimal, unit string) string {
 		return strings.TrimSuffix(unit, "s")
 	}
 	return unit
+}
+
+// reasonText says why an invoice exists, for its reader.
+func reasonText(r invoicing.Reason) string {
+	switch r {
+	case invoicing.SubscriptionStart:
+		return "Start of your subscription"
+	case invoicing.Cycle:
+		return "End of a billing period"
+	case invoicing.Cancel:
+		return "Cancellation"
+	case invoicing.PlanChange:
+		return "Plan change"
+	case invoicing.Manual:
+		return "One-off"
+	}
+	return string(r)
 }
