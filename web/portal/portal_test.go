@@ -47,7 +47,8 @@ func TestTheLinkOpensAPortalSession(t *testing.T) {
 		})
 		t.Run("every page answers for the session", func(t *testing.T) {
 			for path, want := range map[string]string{"/portal/invoices": "/portal/invoices/" + w.acmeInv, "/portal/invoices/" + w.acmeInv: "Print or save as PDF",
-				"/portal/credits": "Welcome credit", "/portal/advisor": "BYOK Pro", "/portal/budgets": "Spend"} {
+				"/portal/credits": "Welcome credit", "/portal/advisor": "BYOK Pro", "/portal/budgets": "Spend",
+				"/portal/bill": `data-total="` + w.proposedTotal(t, w.acme) + `"` /* the part app.js refreshes */} {
 				res, page := b.get(t, s.URL+path)
 				if res.StatusCode != 200 || !strings.Contains(page, want) {
 					t.Errorf("GET %s = %d, has %q: %v", path, res.StatusCode, want, strings.Contains(page, want))
