@@ -56,6 +56,16 @@ func TestThePortalInABrowser(t *testing.T) {
 			t.Errorf("bars sum to %s, the line bills %s", sum, line)
 		}
 	})
+	t.Run("the keyboard reaches the skip link first and then every bar of the chart", func(t *testing.T) {
+		webtest.Do(t, ctx, "tab", chromedp.KeyEvent("\t"))
+		if cls := text("focus", `document.activeElement.className`); cls != "skip" {
+			t.Errorf("first Tab focuses %q, want the skip link", cls)
+		}
+		focusable := text("bars", `String([...document.querySelectorAll(".meter-chart rect.bar")].filter(b => b.tabIndex === 0).length)`)
+		if focusable != "10" {
+			t.Errorf("%s bars reachable by keyboard, want 10", focusable)
+		}
+	})
 	webtest.Screenshot(t, ctx, "portal-overview")
 
 	pages := []struct{ name, path, wait string }{
