@@ -56,6 +56,7 @@ func TestThePortalInABrowser(t *testing.T) {
 			t.Errorf("bars sum to %s, the line bills %s", sum, line)
 		}
 	})
+	webtest.Screenshot(t, ctx, "portal-overview")
 	t.Run("the keyboard reaches the skip link first and then every bar of the chart", func(t *testing.T) {
 		webtest.Do(t, ctx, "tab", chromedp.KeyEvent("\t"))
 		if cls := text("focus", `document.activeElement.className`); cls != "skip" {
@@ -66,7 +67,6 @@ func TestThePortalInABrowser(t *testing.T) {
 			t.Errorf("%s bars reachable by keyboard, want 10", focusable)
 		}
 	})
-	webtest.Screenshot(t, ctx, "portal-overview")
 
 	pages := []struct{ name, path, wait string }{
 		{"portal-invoices", "/portal/invoices", "table"},
