@@ -57,9 +57,11 @@ type quoteJSON struct {
 	Compared string `json:"compared"`
 	// ServeCosts are what serving the usage costs the tenant (meters'
 	// cost_per_unit), never invoiced; Margin is subtotal − serve_cost.
-	ServeCosts []costLineJSON `json:"serve_costs"`
-	ServeCost  string         `json:"serve_cost" openapi:"decimal" doc:"The serve_costs in the plan's currency (others are listed, not converted)."`
-	Margin     string         `json:"margin" openapi:"decimal" doc:"subtotal − serve_cost: what the tenant keeps."`
+	// They are the tenant's own figures: absent on the portal's
+	// recommendation, which the customer reads.
+	ServeCosts *[]costLineJSON `json:"serve_costs,omitempty" doc:"Absent on /v1/portal routes."`
+	ServeCost  *string         `json:"serve_cost,omitempty" openapi:"decimal" doc:"The serve_costs in the plan's currency (others are listed, not converted). Absent on /v1/portal routes."`
+	Margin     *string         `json:"margin,omitempty" openapi:"decimal" doc:"subtotal − serve_cost: what the tenant keeps. Absent on /v1/portal routes."`
 }
 
 type comparisonJSON struct {
@@ -74,7 +76,7 @@ func toQuoteJSON(q advisor.Quoted) quoteJSON {
 	cur := q.Plan.Currency
 	out := quoteJSON{Plan: q.Plan.Key, Name: q.Plan.Name, Interval: string(q.Plan.Interval), Lines: make([]advisorLineJSON, len(q.Lines)),
 		Subtotal: cur.Format(q.Subtotal), ExternalCosts: make([]externalLineJSON, len(q.ExternalLines)), ExternalCost: cur.Format(q.ExternalCost),
-		Total: cur.Format(q.Total), Compared: cur.Format(q.Compared), ServeCosts: costLinesJSON(q.CostLines), ServeCost: cur.Format(q.ServeCost), Margin: cur.Format(q.Margin)}
+		Total: cur.Format(q.Total), Compared: cur.Format(q.Compared), ServeCosts: ptr(costLinesJSON(q.CostLines)), ServeCost: strPtr(cur.Format(q.ServeCost)), Margin: strPtr(cur.Format(q.Margin))}
 	if q.Months != "" {
 		out.Months = strPtr(q.Months)
 	}
@@ -99,13 +101,23 @@ func toQuoteJSON(q advisor.Quoted) quoteJSON {
 	return out
 }
 
-func toComparisonJSON(c advisor.Comparison) comparisonJSON {
+// toComparisonJSON writes a comparison with the tenant's serve costs and
+// margins.
+func toComparisonJSON(c advisor.Comparison) comparisonJSON { return comparisonOf(c, true) }
+
+// comparisonOf writes a comparison; tenantCosts false is for the
+// customer's eyes: without what serving it costs the tenant, nor the
+// tenant's margin.
+func comparisonOf(c advisor.Comparison, tenantCosts bool) comparisonJSON {
 	out := comparisonJSON{Currency: string(c.Currency), IncludeExternalCosts: c.IncludeExternalCosts, Plans: make([]quoteJSON, len(c.Quotes)), Cheapest: c.Cheapest}
 	if c.Normalize != "" {
 		out.Normalize = strPtr(c.Normalize)
 	}
 	for i, q := range c.Quotes {
 		out.Plans[i] = toQuoteJSON(q)
+		if !tenantCosts {
+			out.Plans[i].ServeCosts, out.Plans[i].ServeCost, out.Plans[i].Margin = nil, nil, nil
+		}
 	}
 	return out
 }

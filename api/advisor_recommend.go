@@ -47,7 +47,9 @@ func usageJSON(u advisor.Usage) map[string]string {
 	return out
 }
 
-func toRecommendationJSON(r advisor.Recommendation) recommendationJSON {
+// toRecommendationJSON writes a recommendation; tenantCosts false leaves
+// out the tenant's serve costs and margins (the portal's).
+func toRecommendationJSON(r advisor.Recommendation, tenantCosts bool) recommendationJSON {
 	cur := r.Current.Currency
 	deltas := func(list []advisor.PlanDelta) []planDeltaJSON {
 		out := make([]planDeltaJSON, len(list))
@@ -59,15 +61,22 @@ func toRecommendationJSON(r advisor.Recommendation) recommendationJSON {
 	return recommendationJSON{Customer: r.Customer.ID, CustomerExternalID: r.Customer.ExternalID, Subscription: r.Subscription.ID,
 		CurrentPlan: r.Current.Key, Basis: r.Basis, PeriodStart: r.Period.Start.UTC(), PeriodEnd: r.Period.End.UTC(), AsOf: r.AsOf.UTC(),
 		Measured: usageJSON(r.Measured), Usage: usageJSON(r.Usage), ProjectionFactor: r.Factor.String(), Projection: r.Projection,
-		Comparison: toComparisonJSON(r.Comparison), CurrentTotal: cur.Format(r.CurrentTotal), Cheapest: r.Comparison.Cheapest,
+		Comparison: comparisonOf(r.Comparison, tenantCosts), CurrentTotal: cur.Format(r.CurrentTotal), Cheapest: r.Comparison.Cheapest,
 		Saving: cur.Format(r.Saving), Cheaper: deltas(r.Cheaper), MoreExpensive: deltas(r.Dearer), Same: r.Same}
 }
 
 func (s *Server) planRecommendation(c echo.Context) error {
+	return s.writeRecommendation(c, c.Param("id"), true)
+}
+
+// writeRecommendation answers the plan advisor's recommendation for a
+// customer (admin and portal routes; the portal's without the tenant's
+// serve costs and margins).
+func (s *Server) writeRecommendation(c echo.Context, customerID string, tenantCosts bool) error {
 	if s.Advisor == nil {
 		return domain.Conflict("advisor_unavailable", "the plan advisor is not configured")
 	}
-	in := advisor.RecommendInput{CustomerID: c.Param("id"), Subscription: c.QueryParam("subscription"), Basis: c.QueryParam("basis")}
+	in := advisor.RecommendInput{CustomerID: customerID, Subscription: c.QueryParam("subscription"), Basis: c.QueryParam("basis")}
 	if v := c.QueryParam("include_external_costs"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -81,5 +90,5 @@ func (s *Server) planRecommendation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toRecommendationJSON(out))
+	return c.JSON(http.StatusOK, toRecommendationJSON(out, tenantCosts))
 }

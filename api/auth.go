@@ -21,6 +21,9 @@ const (
 	Admin Access = "admin"
 	// Ingest routes take an admin or an ingest key.
 	Ingest Access = "ingest"
+	// Portal routes (/v1/portal/*) take only a portal token and act on its
+	// one customer; a portal token anywhere else is 403.
+	Portal Access = "portal"
 )
 
 // principal is the authenticated caller.
@@ -29,6 +32,8 @@ type principal struct {
 	tenantID string
 	kind     tenants.KeyKind
 	keyID    string
+	// customerID is the customer of a portal token ("" for API keys).
+	customerID string
 }
 
 const principalKey = "tally.principal"
@@ -78,6 +83,9 @@ func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 				c.Set(principalKey, principal{root: true})
 				return next(c)
 			}
+			if tenants.IsPortalToken(key) {
+				return s.authenticatePortal(c, access, key, byAddress, next)
+			}
 			k, err := s.Tenants.Authenticate(c.Request().Context(), key)
 			if err != nil {
 				if lerr := byAddress(); lerr != nil {
@@ -99,6 +107,8 @@ func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 				if k.Kind != tenants.KindAdmin && k.Kind != tenants.KindIngest {
 					return domain.Forbidden("this key may not send events")
 				}
+			case Portal:
+				return domain.Forbidden("the /v1/portal routes take a portal token (POST /v1/customers/{id}/portal_tokens), not an API key")
 			}
 			c.Set(principalKey, principal{tenantID: k.TenantID, kind: k.Kind, keyID: k.ID})
 			if err := s.useTestClock(c, k.TenantID); err != nil {
@@ -107,6 +117,40 @@ func (s *Server) authenticate(access Access) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// authenticatePortal admits a live portal token on a Portal route. The
+// token's tenant clock decides expiry, so the test clock is applied before
+// the check; unknown, revoked and expired tokens are 401 on every route, a
+// live one is 403 outside /v1/portal.
+func (s *Server) authenticatePortal(c echo.Context, access Access, key string, byAddress func() error, next echo.HandlerFunc) error {
+	t, err := s.Tenants.FindPortalToken(c.Request().Context(), key)
+	if err != nil {
+		if lerr := byAddress(); lerr != nil {
+			return lerr
+		}
+		return err
+	}
+	if err := s.limiter.limit(c, "key:"+t.ID); err != nil {
+		return err
+	}
+	if err := s.useTestClock(c, t.TenantID); err != nil {
+		return err
+	}
+	if err := t.Check(s.Clock.Now(c.Request().Context())); err != nil {
+		return err
+	}
+	if access != Portal {
+		return domain.Forbidden("a portal token may only read its customer's /v1/portal routes")
+	}
+	c.Set(principalKey, principal{tenantID: t.TenantID, keyID: t.ID, customerID: t.CustomerID})
+	return next(c)
+}
+
+// customerOf returns the portal token's customer id (routes behind Portal).
+func customerOf(c echo.Context) string {
+	p, _ := c.Get(principalKey).(principal)
+	return p.customerID
 }
 
 // tenantOf returns the caller's tenant id (routes behind Admin or Ingest).

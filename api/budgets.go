@@ -54,13 +54,17 @@ func toBudgetJSON(b budgets.Budget) budgetJSON {
 	return out
 }
 
-func (s *Server) createBudget(c echo.Context) error {
+func (s *Server) createBudget(c echo.Context) error { return s.writeNewBudget(c, c.Param("id")) }
+
+// writeNewBudget creates a budget of a customer from the request body
+// (admin and portal routes).
+func (s *Server) writeNewBudget(c echo.Context, customerID string) error {
 	var req budgetReq
 	if err := decode(c, &req); err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	cu, err := s.Customers.Get(ctx, tenantOf(c), customerID)
 	if err != nil {
 		return err
 	}
@@ -83,9 +87,12 @@ func (s *Server) createBudget(c echo.Context) error {
 	return c.JSON(http.StatusCreated, toBudgetJSON(b))
 }
 
-func (s *Server) listBudgets(c echo.Context) error {
+func (s *Server) listBudgets(c echo.Context) error { return s.writeBudgets(c, c.Param("id")) }
+
+// writeBudgets answers a customer's budgets (admin and portal routes).
+func (s *Server) writeBudgets(c echo.Context, customerID string) error {
 	ctx := c.Request().Context()
-	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	cu, err := s.Customers.Get(ctx, tenantOf(c), customerID)
 	if err != nil {
 		return err
 	}
@@ -101,8 +108,14 @@ func (s *Server) listBudgets(c echo.Context) error {
 }
 
 func (s *Server) deleteBudget(c echo.Context) error {
+	return s.writeDeletedBudget(c, c.Param("id"))
+}
+
+// writeDeletedBudget deletes one of a customer's budgets, named by the
+// :budget_id path parameter (admin and portal routes).
+func (s *Server) writeDeletedBudget(c echo.Context, customerID string) error {
 	ctx := c.Request().Context()
-	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	cu, err := s.Customers.Get(ctx, tenantOf(c), customerID)
 	if err != nil {
 		return err
 	}

@@ -177,13 +177,17 @@ type creditBalanceJSON struct {
 	Data       []unitBalanceJSON `json:"data"`
 }
 
-func (s *Server) creditBalance(c echo.Context) error {
+func (s *Server) creditBalance(c echo.Context) error { return s.writeCreditBalance(c, c.Param("id")) }
+
+// writeCreditBalance answers a customer's credit balance at ?at= (admin
+// and portal routes).
+func (s *Server) writeCreditBalance(c echo.Context, customerID string) error {
 	at, err := s.atParam(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	cu, err := s.Customers.Get(ctx, tenantOf(c), customerID)
 	if err != nil {
 		return err
 	}

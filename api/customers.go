@@ -72,8 +72,12 @@ func (s *Server) listCustomers(c echo.Context) error {
 	return c.JSON(http.StatusOK, listOf(l, toCustomerJSON))
 }
 
-func (s *Server) getCustomer(c echo.Context) error {
-	cu, err := s.Customers.Get(c.Request().Context(), tenantOf(c), c.Param("id"))
+func (s *Server) getCustomer(c echo.Context) error { return s.writeCustomer(c, c.Param("id")) }
+
+// writeCustomer answers one customer of the caller's tenant (admin and
+// portal routes).
+func (s *Server) writeCustomer(c echo.Context, id string) error {
+	cu, err := s.Customers.Get(c.Request().Context(), tenantOf(c), id)
 	if err != nil {
 		return err
 	}

@@ -204,32 +204,42 @@ type seriesJSON struct {
 // customerUsage answers GET /v1/customers/{id}/usage. from defaults to 30
 // days before to, to defaults to now, granularity to day.
 func (s *Server) customerUsage(c echo.Context) error {
-	ctx := c.Request().Context()
-	cu, err := s.Customers.Get(ctx, tenantOf(c), c.Param("id"))
+	out, err := s.usageSeries(c, c.Param("id"))
 	if err != nil {
 		return err
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// usageSeries reads ?meter=&from=&to=&granularity= and returns the
+// customer's series (admin and portal routes).
+func (s *Server) usageSeries(c echo.Context, customerID string) (seriesJSON, error) {
+	ctx := c.Request().Context()
+	cu, err := s.Customers.Get(ctx, tenantOf(c), customerID)
+	if err != nil {
+		return seriesJSON{}, err
 	}
 	key := c.QueryParam("meter")
 	if key == "" {
-		return domain.Invalid("meter", "is required (a meter key)")
+		return seriesJSON{}, domain.Invalid("meter", "is required (a meter key)")
 	}
 	ms, err := s.Meters.ByKeys(ctx, tenantOf(c), []string{key})
 	if err != nil {
-		return err
+		return seriesJSON{}, err
 	}
 	m, ok := ms[key]
 	if !ok {
-		return domain.Invalid("meter", "unknown meter %q", key)
+		return seriesJSON{}, domain.Invalid("meter", "unknown meter %q", key)
 	}
 	to := s.Clock.Now(c.Request().Context())
 	if t, err := queryTime(c, "to"); err != nil {
-		return err
+		return seriesJSON{}, err
 	} else if t != nil {
 		to = *t
 	}
 	from := to.AddDate(0, 0, -30)
 	if t, err := queryTime(c, "from"); err != nil {
-		return err
+		return seriesJSON{}, err
 	} else if t != nil {
 		from = *t
 	}
@@ -239,13 +249,13 @@ func (s *Server) customerUsage(c echo.Context) error {
 	}
 	pts, err := s.Meters.Series(ctx, tenantOf(c), meters.SeriesQuery{Meter: m, Customer: cu.ExternalID, From: from, To: to, Granularity: g, Location: cu.Location()})
 	if err != nil {
-		return err
+		return seriesJSON{}, err
 	}
 	out := seriesJSON{Customer: cu.ExternalID, Meter: m.Key, Granularity: string(g), From: fmtTime(from), To: fmtTime(to), Data: make([]pointJSON, len(pts))}
 	for i, p := range pts {
 		out.Data[i] = pointJSON{Start: fmtTime(p.Start), End: fmtTime(p.End), Value: p.Value.String()}
 	}
-	return c.JSON(http.StatusOK, out)
+	return out, nil
 }
 
 // touchBudgets queues the customers of the stored events of a batch for

@@ -146,11 +146,17 @@ func (s *Server) proposedInvoice(c echo.Context) error {
 }
 
 func (s *Server) customerProposedInvoices(c echo.Context) error {
+	return s.writeProposedInvoices(c, c.Param("id"))
+}
+
+// writeProposedInvoices answers the proposed invoice of each active
+// subscription of a customer at ?at= (admin and portal routes).
+func (s *Server) writeProposedInvoices(c echo.Context, customerID string) error {
 	at, err := s.atParam(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.Invoicing.ProposedForCustomer(c.Request().Context(), tenantOf(c), c.Param("id"), at)
+	list, err := s.Invoicing.ProposedForCustomer(c.Request().Context(), tenantOf(c), customerID, at)
 	if err != nil {
 		return err
 	}
@@ -223,11 +229,18 @@ func (s *Server) getRun(c echo.Context) error {
 }
 
 func (s *Server) listInvoices(c echo.Context) error {
+	return s.writeInvoices(c, c.QueryParam("customer"))
+}
+
+// writeInvoices answers a page of the tenant's invoices, of one customer
+// when customerID is not "" (admin and portal routes), filtered by
+// ?subscription= and ?status=.
+func (s *Server) writeInvoices(c echo.Context, customerID string) error {
 	p, err := page(c)
 	if err != nil {
 		return err
 	}
-	q := invoicing.Query{CustomerID: c.QueryParam("customer"), SubscriptionID: c.QueryParam("subscription"), Status: invoicing.Status(c.QueryParam("status"))}
+	q := invoicing.Query{CustomerID: customerID, SubscriptionID: c.QueryParam("subscription"), Status: invoicing.Status(c.QueryParam("status"))}
 	l, err := s.Invoicing.List(c.Request().Context(), tenantOf(c), q, p)
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,7 @@ func newVictim(t *testing.T, s *apptest.Server) victim {
 	b.ids["credit_grant"] = b.create("/v1/customers/"+b.ids["customer"]+"/credit_grants", obj{"amount": "5.00"})["id"].(string)
 	b.ids["budget"] = b.create("/v1/customers/"+b.ids["customer"]+"/budgets", obj{"amount": "10.00", "period": "billing_period"})["id"].(string)
 	b.ids["api_key"] = b.create("/v1/api_keys", obj{"kind": "ingest", "name": "b ingest"})["id"].(string)
+	b.ids["portal_token"] = b.create("/v1/customers/"+b.ids["customer"]+"/portal_tokens", obj{"ttl": "720h"})["id"].(string)
 	if _, err := s.App.Services.Dispatcher.RunOnce(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -88,6 +90,8 @@ func (b victim) snapshot(t testing.TB) map[string]string {
 		"/v1/customers",
 		"/v1/customers/" + b.ids["customer"] + "/credit_grants",
 		"/v1/customers/" + b.ids["customer"] + "/credit_ledger",
+		"/v1/customers/" + b.ids["customer"] + "/budgets",
+		"/v1/customers/" + b.ids["customer"] + "/portal_tokens",
 		"/v1/subscriptions/" + b.ids["subscription"],
 		"/v1/subscriptions",
 		"/v1/invoices/" + b.ids["invoice"],
@@ -116,6 +120,7 @@ var paramKinds = map[string]string{
 	"customers/:id":                   "customer",
 	"credit_grants/:grant_id":         "credit_grant",
 	"budgets/:budget_id":              "budget",
+	"portal_tokens/:token_id":         "portal_token",
 	"subscriptions/:id":               "subscription",
 	"invoice_runs/:id":                "invoice_run",
 	"invoices/:id":                    "invoice",
@@ -148,6 +153,8 @@ var matrixBodies = map[string]any{
 	"POST /v1/plans/break_even":              obj{"plans": list{bPlanKey}, "meter": bMeterKey},
 	"POST /v1/plans/:id/backtest":            obj{"against": bPlanKey, "from": "2026-01-01T00:00:00Z", "to": "2026-02-01T00:00:00Z"},
 	"POST /v1/customers/:id/budgets":         obj{"amount": "10.00", "period": "billing_period", "thresholds": list{50, 100}},
+	"POST /v1/portal/budgets":                obj{"amount": "10.00", "period": "billing_period", "thresholds": list{50, 100}},
+	"POST /v1/customers/:id/portal_tokens":   obj{"ttl": "1h"},
 	"POST /v1/customers":                     obj{"external_id": "a-customer", "currency": "USD"},
 	"PATCH /v1/customers/:id":                obj{"name": "taken by a"},
 	"POST /v1/customers/:id/credit_grants":   obj{"amount": "1000.00"},
@@ -212,11 +219,13 @@ func bodyFor(t *testing.T, rt api.RouteInfo) any {
 	return b
 }
 
-// TestIsolationMatrix derives, from the server's route table, four checks
+// TestIsolationMatrix derives, from the server's route table, five checks
 // of every route: (a) tenant A's admin key on tenant B's ids is refused and
-// leaves B as it was; (b) an ingest key on a non-ingest route is 403; (c)
-// revoked, unknown-but-well-formed and malformed keys are 401; (d) the root
-// key on a tenant route is 403.
+// leaves B as it was (on a portal route, which takes only portal tokens,
+// 403); (b) an ingest key on a non-ingest route is 403; (c) revoked,
+// unknown-but-well-formed and malformed keys and portal tokens are 401; (d)
+// the root key on a tenant route is 403; (e) a portal token of A's customer
+// is 403 outside /v1/portal and, on B's ids, 404, leaving B as it was.
 func TestIsolationMatrix(t *testing.T) {
 	apptest.Each(t, now, func(t *testing.T, s *apptest.Server) {
 		routes := api.RouteTable(s.App.API)
@@ -230,6 +239,10 @@ func TestIsolationMatrix(t *testing.T) {
 		a.customer("acme", "USD")
 		a.subscribe("acme", "pro")
 		aIngest := a.ingestKey()
+		acmeID := a.create("/v1/customers", obj{"external_id": "acme-portal", "currency": "USD"})["id"].(string)
+		aPortal := a.create("/v1/customers/"+acmeID+"/portal_tokens", obj{})["token"].(string)
+		revokedPortal := a.create("/v1/customers/"+acmeID+"/portal_tokens", obj{})
+		must(t, s, 200, "DELETE", "/v1/customers/"+acmeID+"/portal_tokens/"+revokedPortal["id"].(string), a.key, nil)
 		b := newVictim(t, s)
 		before := b.snapshot(t)
 		bIDs := map[string]bool{}
@@ -242,14 +255,18 @@ func TestIsolationMatrix(t *testing.T) {
 		revoked := a.create("/v1/api_keys", obj{"kind": "admin", "name": "to revoke"})
 		must(t, s, 200, "DELETE", "/v1/api_keys/"+revoked["id"].(string), a.key, nil)
 		badKeys := map[string]string{
-			"revoked":                             revoked["key"].(string),
-			"well-formed but unknown":             "tly_adm_" + strings.Repeat("A", 32),
-			"an admin key, one character changed": flipLast(a.key),
-			"the root key with a suffix":          apptest.RootKey + "x",
-			"no prefix":                           "not-a-key",
-			"only the prefix":                     "tly_",
-			"4 KB of key":                         "tly_adm_" + strings.Repeat("x", 4096),
-			"non-ASCII":                           "tly_adm_ключ",
+			"revoked":                                revoked["key"].(string),
+			"well-formed but unknown":                "tly_adm_" + strings.Repeat("A", 32),
+			"an admin key, one character changed":    flipLast(a.key),
+			"the root key with a suffix":             apptest.RootKey + "x",
+			"no prefix":                              "not-a-key",
+			"only the prefix":                        "tly_",
+			"4 KB of key":                            "tly_adm_" + strings.Repeat("x", 4096),
+			"non-ASCII":                              "tly_adm_ключ",
+			"a revoked portal token":                 revokedPortal["token"].(string),
+			"a well-formed but unknown portal token": "tly_prt_" + strings.Repeat("a", 32),
+			"a portal token, one character changed":  flipLast(aPortal),
+			"only the portal prefix":                 "tly_prt_",
 		}
 
 		counts := map[string]int{}
@@ -271,7 +288,7 @@ func TestIsolationMatrix(t *testing.T) {
 				counts["a on b"]++
 				statuses[r.Status]++
 				switch {
-				case rt.Access == api.Root:
+				case rt.Access == api.Root || rt.Access == api.Portal:
 					if r.Status != 403 {
 						t.Errorf("%s %s with a tenant admin key: %d, want 403: %s", rt.Method, path, r.Status, r.Body)
 					}
@@ -326,6 +343,30 @@ func TestIsolationMatrix(t *testing.T) {
 				r, err := send(s, rt.Method, path, "", body, "Authorization", "Basic "+a.key)
 				if err != nil || r.Status != 401 {
 					t.Errorf("Basic scheme: %d %v, want 401", r.Status, err)
+				}
+			})
+			t.Run("portal token/"+name, func(t *testing.T) {
+				counts["portal token"]++
+				r := call(t, s, rt.Method, path, aPortal, body)
+				switch {
+				case rt.Access != api.Portal:
+					wantRefused(t, rt.Method, r, 403, "forbidden")
+				case strings.Contains(rt.Path, ":"):
+					if r.Status != 404 {
+						t.Errorf("%s %s (tenant B's ids) with a portal token of tenant A: %d, want 404: %s", rt.Method, path, r.Status, r.Body)
+					}
+				default:
+					for id := range bIDs {
+						if !slices.Contains(used, id) && strings.Contains(string(r.Body), id) {
+							t.Errorf("%s %s with a portal token of tenant A shows tenant B's id %s: %s", rt.Method, path, id, r.Body)
+						}
+					}
+				}
+				after := b.snapshot(t)
+				for p, was := range before {
+					if after[p] != was {
+						t.Errorf("%s %s with a portal token of tenant A changed tenant B's GET %s", rt.Method, path, p)
+					}
 				}
 			})
 			t.Run("root key/"+name, func(t *testing.T) {

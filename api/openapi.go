@@ -89,6 +89,11 @@ var schemas = map[string]any{
 	"BudgetList":            budgetListJSON{},
 	"Settings":              settingsJSON{},
 	"SettingsUpdate":        settingsUpdateReq{},
+	"PortalTokenCreate":     portalTokenReq{},
+	"PortalTokenCreated":    portalTokenCreatedJSON{},
+	"PortalToken":           portalTokenJSON{},
+	"PortalTokenList":       listBody[portalTokenJSON]{},
+	"PortalUsage":           portalUsageJSON{},
 }
 
 var pathParam = regexp.MustCompile(`:([a-z_]+)`)
@@ -171,7 +176,7 @@ var (
 // errorMeaning describes each error status in the document.
 var errorMeaning = map[int]string{
 	400: "Malformed request (bad JSON, unknown field, wrong type).",
-	401: "No key, or an unknown or revoked one.",
+	401: "No key, or an unknown, revoked or (portal tokens) expired one.",
 	403: "The key may not use this route.",
 	404: "No such resource in the key's tenant.",
 	409: "Conflict: duplicate key, illegal state change, or an idempotent retry still running.",

@@ -72,6 +72,7 @@ var enums = map[string][]string{
 	"health":               {"ok", "unavailable"},
 	"budget_period":        {budgets.BillingPeriod},
 	"budget_kind":          {"spend", "usage"},
+	"portal_token_status":  {tokenActive, tokenExpired, tokenRevoked},
 }
 
 func strs[T ~string](vs ...T) []string {

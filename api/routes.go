@@ -117,6 +117,9 @@ func (s *Server) register() {
 	s.add(route{Method: "POST", Path: "/v1/customers/:id/budgets", Access: Admin, Summary: "Create a spend (amount) or usage (meter, quantity) budget per billing period; crossing each threshold sends budget.threshold_reached once per period.", Request: "BudgetCreate", Response: "Budget", Status: 201}, s.createBudget)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/budgets", Access: Admin, Summary: "The customer's budgets, oldest first.", Response: "BudgetList"}, s.listBudgets)
 	s.add(route{Method: "DELETE", Path: "/v1/customers/:id/budgets/:budget_id", Access: Admin, Summary: "Delete a budget and its record of crossings.", Response: "Budget"}, s.deleteBudget)
+	s.add(route{Method: "POST", Path: "/v1/customers/:id/portal_tokens", Access: Admin, Summary: "Issue a portal token: read-only access to this customer's /v1/portal/* routes and portal page for ttl (default 24h, at most 720h) on the tenant's clock; the token and its url are shown once.", Request: "PortalTokenCreate", Response: "PortalTokenCreated", Status: 201}, s.createPortalToken)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/portal_tokens", Access: Admin, Summary: "The customer's portal tokens (expired and revoked ones too), oldest first.", Response: "PortalTokenList", Query: pg}, s.listPortalTokens)
+	s.add(route{Method: "DELETE", Path: "/v1/customers/:id/portal_tokens/:token_id", Access: Admin, Summary: "Revoke a portal token at once.", Response: "PortalToken"}, s.revokePortalToken)
 	s.add(route{Method: "POST", Path: "/v1/subscriptions", Access: Admin, Summary: "Subscribe a customer to a plan.", Request: "SubscriptionCreate", Response: "Subscription", Status: 201}, s.createSubscription)
 	s.add(route{Method: "GET", Path: "/v1/subscriptions", Access: Admin, Summary: "List subscriptions.", Response: "SubscriptionList", Query: append(pg, "customer", "plan"), Errors: []int{404}}, s.listSubscriptions) // ?plan= an unknown key: 404
 	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id", Access: Admin, Summary: "Read a subscription with its current period.", Response: "Subscription"}, s.getSubscription)
@@ -149,6 +152,18 @@ func (s *Server) register() {
 	s.add(route{Method: "POST", Path: "/v1/subscriptions/:id/change_plan", Access: Admin, Summary: "Move to another plan now or at period end.", Request: "ChangePlanRequest", Response: "SubscriptionChange"}, s.changePlan)
 
 	s.add(route{Method: "GET", Path: "/v1/events", Access: Admin, Summary: "List stored events, newest first.", Response: "EventList", Query: append(pg, "customer", "event_name", "from", "to")}, s.listEvents)
+
+	// Customer portal: a portal token's one customer (the same writers as the admin routes above).
+	s.add(route{Method: "GET", Path: "/v1/portal/customer", Access: Portal, Summary: "The token's customer.", Response: "Customer"}, s.portalCustomer)
+	s.add(route{Method: "GET", Path: "/v1/portal/proposed_invoices", Access: Portal, Summary: "The proposed invoice of each active subscription of the token's customer, live at ?at= (default now).", Response: "InvoiceList", Query: []string{"at"}}, s.portalProposedInvoices)
+	s.add(route{Method: "GET", Path: "/v1/portal/invoices", Access: Portal, Summary: "The token's customer's invoices, oldest first.", Response: "InvoiceList", Query: append(pg, "subscription", "status")}, s.portalInvoices)
+	s.add(route{Method: "GET", Path: "/v1/portal/invoices/:id", Access: Portal, Summary: "One invoice of the token's customer (another customer's is 404).", Response: "Invoice"}, s.portalInvoice)
+	s.add(route{Method: "GET", Path: "/v1/portal/usage", Access: Portal, Summary: "A meter's usage of the token's customer (buckets in its zone; from defaults to 30 days before to, to to now) and the amount accruing for it on each proposed invoice.", Response: "PortalUsage", Query: []string{"meter", "from", "to", "granularity"}}, s.portalUsage)
+	s.add(route{Method: "GET", Path: "/v1/portal/credit_balance", Access: Portal, Summary: "The token's customer's credit balance per unit at ?at= (default now), with its grants.", Response: "CreditBalance", Query: []string{"at"}}, s.portalCreditBalance)
+	s.add(route{Method: "GET", Path: "/v1/portal/plan_recommendation", Access: Portal, Summary: "The plan advisor for the token's customer, as GET /v1/customers/{id}/plan_recommendation.", Response: "PlanRecommendation", Query: []string{"basis", "subscription", "include_external_costs"}, Errors: []int{404, 409}}, s.portalRecommendation) // ?subscription= not the customer's: 404; no period to compare: 409
+	s.add(route{Method: "GET", Path: "/v1/portal/budgets", Access: Portal, Summary: "The token's customer's budgets, oldest first.", Response: "BudgetList"}, s.portalBudgets)
+	s.add(route{Method: "POST", Path: "/v1/portal/budgets", Access: Portal, Summary: "Create a budget of the token's customer (the only write a portal token may make); crossing a threshold sends the tenant's budget.threshold_reached.", Request: "BudgetCreate", Response: "Budget", Status: 201}, s.portalCreateBudget)
+	s.add(route{Method: "DELETE", Path: "/v1/portal/budgets/:budget_id", Access: Portal, Summary: "Delete one of the token's customer's budgets.", Response: "Budget"}, s.portalDeleteBudget)
 
 	// Outbound webhooks.
 	s.add(route{Method: "POST", Path: "/v1/webhook_endpoints", Access: Admin, Summary: "Create a webhook endpoint; the reply carries its signing secret (shown once).", Request: "WebhookEndpointCreate", Response: "WebhookEndpoint", Status: 201}, s.createWebhookEndpoint)

@@ -266,11 +266,8 @@ func (s *Service) Evaluate(ctx context.Context, tenantID, customerID string) (in
 	}
 	n := 0
 	for _, b := range bs {
-		value, kind := rd.Spend, "spend"
-		if b.Meter != "" {
-			value, kind = rd.Usage[b.Meter], "usage"
-		}
-		pct := value.Mul(decimal.NewFromInt(100)).Div(b.Limit)
+		value, kind := b.Value(rd)
+		pct := b.Percent(rd)
 		for _, t := range b.Thresholds {
 			if pct.LessThan(decimal.NewFromInt(int64(t))) {
 				break

@@ -83,14 +83,14 @@ func (s *Service) EvaluateCredits(ctx context.Context, tenantID, customerID stri
 		if !u.Granted.IsPositive() {
 			continue
 		}
-		low := level.Level(u.Unit, u.Granted)
+		low, isLow, exhausted := UnitCreditLevel(level, u)
 		for _, a := range []struct {
 			kind    string
 			level   decimal.Decimal
 			reached bool
 		}{
-			{webhooks.CreditsLow, low, !u.Remaining.GreaterThan(low)},
-			{webhooks.CreditsExhausted, decimal.Zero, !u.Remaining.IsPositive()},
+			{webhooks.CreditsLow, low, isLow},
+			{webhooks.CreditsExhausted, decimal.Zero, exhausted},
 		} {
 			if !a.reached { // re-arm: the next crossing reports again
 				if err := s.db.WithContext(ctx).Where("tenant_id = ? AND customer_id = ? AND unit = ? AND kind = ?", tenantID, customerID, u.Unit, a.kind).

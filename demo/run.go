@@ -14,6 +14,7 @@ import (
 
 	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/tenants"
 )
 
 // Options configure Run.
@@ -87,6 +88,13 @@ func Run(ctx context.Context, opts Options) error {
 	case addr := <-ready:
 		w := Welcome{URL: "http://" + dialable(addr), DBPath: path, Temporary: temporary, Seeded: res, Took: took,
 			Commands: commands(data, res), Shell: shellCommands(path, res), Scheduler: cfg.Scheduler, FinalizeGrace: cfg.Jobs.FinalizeGrace}
+		if c, ok := res.Customer(res.Featured); ok {
+			_, tok, err := a.Services.Tenants.CreatePortalToken(ctx, res.TenantID, c.ID, tenants.CreatePortalTokenInput{TTL: "720h"})
+			if err != nil {
+				return err
+			}
+			w.Portal, w.PortalFor = w.URL+"/portal?token="+tok, c.Name
+		}
 		if err := w.Write(out); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,6 +61,21 @@ func TestRunServesTheWelcomeCommands(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Errorf("/healthz: %d", resp.StatusCode)
 	}
+	t.Run("the portal link opens the featured customer's portal", func(t *testing.T) {
+		if w.Portal == "" || !strings.Contains(text, w.Portal) {
+			t.Fatalf("no portal link in the welcome text (%q)", w.Portal)
+		}
+		jar, _ := cookiejar.New(nil)
+		resp, err := (&http.Client{Jar: jar}).Get(w.Portal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Request.URL.RawQuery != "" || !strings.Contains(string(page), w.PortalFor) {
+			t.Errorf("GET %s: %d at %s", w.Portal, resp.StatusCode, resp.Request.URL)
+		}
+	})
 	replies := map[string][]byte{}
 	for _, c := range w.Commands {
 		if !strings.Contains(text, c.Curl(w.URL)) {

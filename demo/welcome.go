@@ -25,6 +25,9 @@ type Welcome struct {
 	// FinalizeGrace after its period ends.
 	Scheduler     bool
 	FinalizeGrace time.Duration
+	// Portal is the featured customer's portal link ("" when none), made
+	// when the server is ready (its host is the one the demo listens on).
+	Portal, PortalFor string
 }
 
 // Write prints the welcome text.
@@ -42,7 +45,11 @@ func (w Welcome) Write(out io.Writer) error {
 	fmt.Fprintf(&b, "  usage       %s from %s up to now (%s), seeded in %s\n", nounEvent.Count(r.Events),
 		r.UsageFrom.Format("2006-01-02 15:04 MST"), r.Now.Format("2006-01-02 15:04 MST"), w.Took.Round(100*time.Millisecond))
 	fmt.Fprintf(&b, "  admin key   %s   (everything in the tenant)\n", r.AdminKey)
-	fmt.Fprintf(&b, "  ingest key  %s   (sending events only)\n\n", r.IngestKey)
+	fmt.Fprintf(&b, "  ingest key  %s   (sending events only)\n", r.IngestKey)
+	if w.Portal != "" {
+		fmt.Fprintf(&b, "  portal      %s   (%s's customer portal in a browser, for 30 days)\n", w.Portal, w.PortalFor)
+	}
+	b.WriteString("\n")
 
 	if err := w.writeCustomers(&b); err != nil {
 		return err

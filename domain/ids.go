@@ -21,6 +21,7 @@ const (
 	PrefixInvoice      = "inv"
 	PrefixInvoiceRun   = "run"
 	PrefixEvent        = "evt"
+	PrefixPortalToken  = "ptk"
 )
 
 var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)

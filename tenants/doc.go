@@ -6,4 +6,8 @@
 // lookup by hash finds the row and a constant-time comparison confirms it.
 // Admin keys may do everything inside their tenant; ingest keys may only send
 // events. Revoked keys stop working at once.
+//
+// Portal tokens are a third kind of key, bound to one customer: read-only
+// access to its /v1/portal/* routes and pages, for a TTL (default 24h, at
+// most 30 days) on the tenant's clock, hashed and revocable like keys.
 package tenants
