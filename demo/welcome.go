@@ -49,7 +49,7 @@ func (w Welcome) Write(out io.Writer) error {
 	if w.Portal != "" {
 		fmt.Fprintf(&b, "  portal      %s   (%s's customer portal in a browser, for 30 days)\n", w.Portal, w.PortalFor)
 	}
-	b.WriteString("\n")
+	fmt.Fprintf(&b, "  console     %s/console/  (log in with the admin key above)\n\n", w.URL)
 
 	if err := w.writeCustomers(&b); err != nil {
 		return err
