@@ -49,6 +49,10 @@ type History struct {
 	Plans       PlanList
 	MeterList   MeterList
 	Clock       domain.Clock
+	// Workers is how many subscriptions of a page the backtest re-prices at
+	// once (0 or 1: one at a time). Each is a few short reads; on a
+	// database with a connection pool several overlap their latency.
+	Workers int
 }
 
 // WithHistory returns s reading h too (Recommend, Backtest).

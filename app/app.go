@@ -91,7 +91,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,
 		Dispatcher: webhooks.NewDispatcher(db, clock, webhooks.DispatchConfig{}, log)}
 	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms)).
-		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: inv, Plans: ps, MeterList: ms, Clock: clock})
+		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: inv, Plans: ps, MeterList: ms, Clock: clock, Workers: readWorkers(db)})
 	var clocks budgets.TenantClocks
 	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
 		clocks = ts
@@ -106,6 +106,16 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	apiSvc.Metrics = metrics
 	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Log: log, Metrics: metrics}, nil
+}
+
+// readWorkers is how many subscriptions a long read (the backtest) works
+// on at once: as many as an invoice run drafts on Postgres, one on SQLite
+// (one connection).
+func readWorkers(db *store.DB) int {
+	if db.Dialect == store.Postgres {
+		return invoicing.RunWorkers
+	}
+	return 1
 }
 
 // Serve listens on the configured address until ctx is done, then shuts

@@ -151,17 +151,16 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
 			break
 		}
-		for _, sc := range scs {
-			s.beat(ctx, &run)
-			sub := sc.Subscription
-			created, existing, err := s.invoiceSubscription(ctx, sc, run.AsOf, run.ID, s.insert)
+		s.beat(ctx, &run)
+		for res := range s.invoicePage(ctx, scs, run.AsOf, run.ID) {
 			run.Processed++
-			run.InvoicesCreated += created
-			run.InvoicesExisting += existing
-			if err != nil {
-				run.Failed = append(run.Failed, RunFailure{SubscriptionID: sub.ID, Error: err.Error()})
-				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", err))
+			run.InvoicesCreated += res.created
+			run.InvoicesExisting += res.existing
+			if res.err != nil {
+				run.Failed = append(run.Failed, RunFailure{SubscriptionID: res.sub, Error: res.err.Error()})
+				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", res.sub), slog.Any("error", res.err))
 			}
+			s.beat(ctx, &run)
 		}
 		s.saveRun(ctx, &run)
 		if page.NextCursor == "" {
