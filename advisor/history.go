@@ -55,12 +55,6 @@ type History struct {
 	Workers int
 }
 
-// WithHistory returns s reading h too (Recommend, Backtest).
-func (s *Service) WithHistory(h History) *Service {
-	s.history = &h
-	return s
-}
-
 func (s *Service) hist() (*History, error) {
 	if s.history == nil {
 		return nil, domain.Conflict("advisor_unavailable", "the plan advisor has no usage history configured")

@@ -100,7 +100,7 @@ type Jobs struct {
 	invoicing *invoicing.Service
 	stripe    StripeSyncer
 	webhooks  WebhookDispatcher
-	extra     []job
+	extra     []Job
 	locker    Locker
 	log       *slog.Logger
 	cron      *cron.Cron
@@ -118,35 +118,27 @@ type noMetrics struct{}
 
 func (noMetrics) JobRun(string, string, time.Duration) {}
 
-// New returns the jobs; stripe may be nil, and metrics (nil: nowhere)
-// receives the runs.
-func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, metrics Metrics, log *slog.Logger) *Jobs {
+// New returns the jobs; stripe and webhooks may be nil (no Stripe sync, no
+// webhook delivery job: the dispatcher runs on WebhookSchedule), metrics
+// (nil: nowhere) receives the runs, and extra are collaborators' jobs.
+func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, webhooks WebhookDispatcher, locker Locker,
+	metrics Metrics, log *slog.Logger, extra ...Job) *Jobs {
 	if metrics == nil {
 		metrics = noMetrics{}
 	}
-	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: metrics}
-}
-
-type job struct {
-	spec, name string
-	fn         func(context.Context) error
-}
-
-// WithWebhooks adds the webhook delivery job (on WebhookSchedule); nil adds
-// nothing.
-func (j *Jobs) WithWebhooks(d WebhookDispatcher) *Jobs {
-	if d != nil {
-		j.webhooks = d
-		j.extra = append(j.extra, job{j.cfg.WebhookSchedule, "webhook_deliveries", j.WebhookDeliveries})
+	j := &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, webhooks: webhooks, locker: locker, log: log, metrics: metrics}
+	if webhooks != nil {
+		j.extra = append(j.extra, Job{j.cfg.WebhookSchedule, "webhook_deliveries", j.WebhookDeliveries})
 	}
+	j.extra = append(j.extra, extra...)
 	return j
 }
 
-// WithJob adds a job of a collaborator on spec (the budgets' safety-net
-// evaluation).
-func (j *Jobs) WithJob(spec, name string, fn func(context.Context) error) *Jobs {
-	j.extra = append(j.extra, job{spec, name, fn})
-	return j
+// Job is a collaborator's job (the budgets' safety-net evaluation): Fn run
+// on Spec under the lock Name.
+type Job struct {
+	Spec, Name string
+	Fn         func(context.Context) error
 }
 
 // WebhookDeliveries sends the webhook deliveries due now. Each delivery is
@@ -182,7 +174,7 @@ func (j *Jobs) Start() error {
 		return err
 	}
 	for _, x := range j.extra {
-		if err := add(x.spec, x.name, x.fn); err != nil {
+		if err := add(x.Spec, x.Name, x.Fn); err != nil {
 			return err
 		}
 	}
