@@ -60,7 +60,7 @@ type BacktestTotals struct {
 	P50Change, P95Change decimal.Decimal
 }
 
-// backtestPage is how many subscriptions are read at a time.
+// backtestPage is how many subscriptions are read, and held, at a time.
 const backtestPage = 100
 
 // Backtest re-prices, under plan planID (an id or a key), the subscribers of
@@ -70,8 +70,10 @@ const backtestPage = 100
 // costs) on the same quantities, each meter measured unfiltered over the
 // period as an invoice does. Periods cut by a start, a trial, a
 // cancellation or a plan change are left out. Rows go to emit as they are
-// computed, a page of subscriptions at a time; the totals keep one
-// difference per subscription (for p50/p95, by nearest rank). Reads only.
+// computed, a page of subscriptions (backtestPage) at a time, in order;
+// within a page, History.Workers subscriptions are re-priced at once. Memory
+// is bounded by the page, except that the totals keep one difference per
+// subscription (for p50/p95, by nearest rank). Reads only.
 func (s *Service) Backtest(ctx context.Context, tenantID, planID string, in BacktestInput, emit func(BacktestRow) error) (BacktestTotals, error) {
 	h, err := s.hist()
 	if err != nil {
@@ -147,11 +149,13 @@ func (s *Service) Backtest(ctx context.Context, tenantID, planID string, in Back
 			if err != nil {
 				return err
 			}
-			for _, sc := range scs {
-				row, err := backtestOne(ctx, h, tenantID, sc, plan, ms, keys, costs, in.From, in.To)
-				if err != nil {
-					return err
-				}
+			rows, err := eachOf(ctx, h.Workers, scs, func(ctx context.Context, sc customers.Context) (BacktestRow, error) {
+				return backtestOne(ctx, h, tenantID, sc, plan, ms, keys, costs, in.From, in.To)
+			})
+			if err != nil {
+				return err
+			}
+			for _, row := range rows {
 				if row.Periods == 0 {
 					continue
 				}

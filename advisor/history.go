@@ -49,12 +49,10 @@ type History struct {
 	Plans       PlanList
 	MeterList   MeterList
 	Clock       domain.Clock
-}
-
-// WithHistory returns s reading h too (Recommend, Backtest).
-func (s *Service) WithHistory(h History) *Service {
-	s.history = &h
-	return s
+	// Workers is how many subscriptions of a page the backtest re-prices at
+	// once (0 or 1: one at a time). Each is a few short reads; on a
+	// database with a connection pool several overlap their latency.
+	Workers int
 }
 
 func (s *Service) hist() (*History, error) {

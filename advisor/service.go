@@ -22,11 +22,13 @@ type Meters interface {
 type Service struct {
 	catalog Catalog
 	meters  Meters
-	// history, when set (WithHistory), backs Recommend and Backtest.
+	// history, when set, backs Recommend and Backtest.
 	history *History
 }
 
-// NewService returns a Service on its read-only collaborators.
-func NewService(catalog Catalog, meters Meters) *Service {
-	return &Service{catalog: catalog, meters: meters}
+// NewService returns a Service on its read-only collaborators; history
+// (nil: Recommend and Backtest answer advisor_unavailable) is the usage
+// history they read.
+func NewService(catalog Catalog, meters Meters, history *History) *Service {
+	return &Service{catalog: catalog, meters: meters, history: history}
 }

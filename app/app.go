@@ -96,8 +96,8 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 		Customers: cs, Credits: cr, Invoicing: inv,
 		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,
 		Dispatcher: webhooks.NewDispatcher(db, clock, webhooks.DispatchConfig{}, log)}
-	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms)).
-		WithHistory(advisor.History{Subscribers: cs, Quantities: ms, Invoices: inv, Plans: ps, MeterList: ms, Clock: clock})
+	svc.Advisor = advisor.NewService(ps, CatalogMeters(ms),
+		&advisor.History{Subscribers: cs, Quantities: ms, Invoices: inv, Plans: ps, MeterList: ms, Clock: clock, Workers: readWorkers(db)})
 	var clocks budgets.TenantClocks
 	if cfg.TestClock { // a tenant's test clock is its "now" off the request path too
 		clocks = ts
@@ -116,6 +116,16 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	pages := web.New(web.Config{TestClock: cfg.TestClock, SecureCookies: cfg.SecureCookies}, log, cons.Mount, portal.Mount(portal.Services{Clock: clock, Tokens: svc.Tenants, Customers: svc.Customers,
 		Invoices: svc.Invoicing, Meters: svc.Meters, Advisor: svc.Advisor, Budgets: svc.Budgets, BudgetWorker: svc.BudgetWorker}))
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Web: pages, Log: log, Metrics: metrics}, nil
+}
+
+// readWorkers is how many subscriptions a long read (the backtest) works
+// on at once: as many as an invoice run drafts on Postgres, one on SQLite
+// (one connection).
+func readWorkers(db *store.DB) int {
+	if db.Dialect == store.Postgres {
+		return invoicing.RunWorkers
+	}
+	return 1
 }
 
 // Serve listens on the configured address until ctx is done, then shuts
@@ -208,12 +218,15 @@ func (a *App) Jobs() *jobs.Jobs {
 	if a.Metrics != nil { // a nil *api.Metrics must stay a nil interface
 		metrics = a.Metrics
 	}
-	j := jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, jobs.NewLocker(a.DB), metrics, a.Log).
-		WithWebhooks(a.Services.Dispatcher)
-	if a.Services.Budgets != nil { // the safety net of the worker that ingestion wakes
-		j.WithJob(a.Config.Jobs.Defaults().BudgetSchedule, "budgets", a.Services.Budgets.EvaluateAll)
+	var dispatcher jobs.WebhookDispatcher
+	if a.Services.Dispatcher != nil { // a nil *webhooks.Dispatcher must stay a nil interface
+		dispatcher = a.Services.Dispatcher
 	}
-	return j
+	var extra []jobs.Job
+	if a.Services.Budgets != nil { // the safety net of the worker that ingestion wakes
+		extra = append(extra, jobs.Job{Spec: a.Config.Jobs.Defaults().BudgetSchedule, Name: "budgets", Fn: a.Services.Budgets.EvaluateAll})
+	}
+	return jobs.New(a.Config.Jobs, a.Services.Clock, a.Services.Tenants, a.Services.Invoicing, stripe, dispatcher, jobs.NewLocker(a.DB), metrics, a.Log, extra...)
 }
 
 // Close stops background work and releases the database.

@@ -151,16 +151,16 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
 			break
 		}
-		results := s.invoicePage(ctx, scs, run.AsOf, run.ID, func() { s.beat(ctx, &run) })
-		for i, r := range results {
-			sub := scs[i].Subscription
+		s.beat(ctx, &run)
+		for res := range s.invoicePage(ctx, scs, run.AsOf, run.ID) {
 			run.Processed++
-			run.InvoicesCreated += r.created
-			run.InvoicesExisting += r.existing
-			if r.err != nil {
-				run.Failed = append(run.Failed, RunFailure{SubscriptionID: sub.ID, Error: r.err.Error()})
-				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", sub.ID), slog.Any("error", r.err))
+			run.InvoicesCreated += res.created
+			run.InvoicesExisting += res.existing
+			if res.err != nil {
+				run.Failed = append(run.Failed, RunFailure{SubscriptionID: res.sub, Error: res.err.Error()})
+				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", res.sub), slog.Any("error", res.err))
 			}
+			s.beat(ctx, &run)
 		}
 		s.saveRun(ctx, &run)
 		if page.NextCursor == "" {

@@ -64,7 +64,7 @@ func TestCreditsExpiredAtTheTenantsExpiryInstant(t *testing.T) {
 			{"id":"e3","event_name":"api.call","customer":"acme","timestamp":"2026-03-07T00:00:00Z"}]}`)
 
 		svc := s.App.Services
-		j := jobs.New(jobs.Config{TestClocks: true}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		j := jobs.New(jobs.Config{TestClocks: true}, s.Clock, svc.Tenants, svc.Invoicing, nil, nil, jobs.NewLocker(svc.DB), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		expired := func() []expiredEvent {
 			t.Helper()
 			var bodies []string

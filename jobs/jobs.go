@@ -100,7 +100,7 @@ type Jobs struct {
 	invoicing *invoicing.Service
 	stripe    StripeSyncer
 	webhooks  WebhookDispatcher
-	extra     []job
+	extra     []Job
 	locker    Locker
 	log       *slog.Logger
 	cron      *cron.Cron
@@ -118,35 +118,27 @@ type noMetrics struct{}
 
 func (noMetrics) JobRun(string, string, time.Duration) {}
 
-// New returns the jobs; stripe may be nil, and metrics (nil: nowhere)
-// receives the runs.
-func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, locker Locker, metrics Metrics, log *slog.Logger) *Jobs {
+// New returns the jobs; stripe and webhooks may be nil (no Stripe sync, no
+// webhook delivery job: the dispatcher runs on WebhookSchedule), metrics
+// (nil: nowhere) receives the runs, and extra are collaborators' jobs.
+func New(cfg Config, clock domain.Clock, ts *tenants.Service, inv *invoicing.Service, stripe StripeSyncer, webhooks WebhookDispatcher, locker Locker,
+	metrics Metrics, log *slog.Logger, extra ...Job) *Jobs {
 	if metrics == nil {
 		metrics = noMetrics{}
 	}
-	return &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, locker: locker, log: log, metrics: metrics}
-}
-
-type job struct {
-	spec, name string
-	fn         func(context.Context) error
-}
-
-// WithWebhooks adds the webhook delivery job (on WebhookSchedule); nil adds
-// nothing.
-func (j *Jobs) WithWebhooks(d WebhookDispatcher) *Jobs {
-	if d != nil {
-		j.webhooks = d
-		j.extra = append(j.extra, job{j.cfg.WebhookSchedule, "webhook_deliveries", j.WebhookDeliveries})
+	j := &Jobs{cfg: cfg.Defaults(), clock: clock, tenants: ts, invoicing: inv, stripe: stripe, webhooks: webhooks, locker: locker, log: log, metrics: metrics}
+	if webhooks != nil {
+		j.extra = append(j.extra, Job{j.cfg.WebhookSchedule, "webhook_deliveries", j.WebhookDeliveries})
 	}
+	j.extra = append(j.extra, extra...)
 	return j
 }
 
-// WithJob adds a job of a collaborator on spec (the budgets' safety-net
-// evaluation).
-func (j *Jobs) WithJob(spec, name string, fn func(context.Context) error) *Jobs {
-	j.extra = append(j.extra, job{spec, name, fn})
-	return j
+// Job is a collaborator's job (the budgets' safety-net evaluation): Fn run
+// on Spec under the lock Name.
+type Job struct {
+	Spec, Name string
+	Fn         func(context.Context) error
 }
 
 // WebhookDeliveries sends the webhook deliveries due now. Each delivery is
@@ -164,9 +156,9 @@ func (j *Jobs) Start() error {
 	j.cron = cron.New(cron.WithChain(cron.Recover(cron.DiscardLogger)))
 	ticks := j.Scheduled()
 	for _, x := range j.scheduled() {
-		tick := ticks[x.name]
-		if _, err := j.cron.AddFunc(x.spec, func() { tick(context.Background()) }); err != nil {
-			return fmt.Errorf("schedule %s (%q): %w", x.name, x.spec, err)
+		tick := ticks[x.Name]
+		if _, err := j.cron.AddFunc(x.Spec, func() { tick(context.Background()) }); err != nil {
+			return fmt.Errorf("schedule %s (%q): %w", x.Name, x.Spec, err)
 		}
 	}
 	j.cron.Start()
@@ -177,8 +169,8 @@ func (j *Jobs) Start() error {
 }
 
 // scheduled is every job Start schedules.
-func (j *Jobs) scheduled() []job {
-	return append([]job{{j.cfg.InvoiceSchedule, "invoice_runs", j.InvoiceRuns}, {j.cfg.FinalizeSchedule, "finalize_due", j.FinalizeDue},
+func (j *Jobs) scheduled() []Job {
+	return append([]Job{{j.cfg.InvoiceSchedule, "invoice_runs", j.InvoiceRuns}, {j.cfg.FinalizeSchedule, "finalize_due", j.FinalizeDue},
 		{j.cfg.StripeSyncSchedule, "stripe_sync", j.StripeSync}, {j.cfg.ExpirySchedule, "credit_expiries", j.CreditExpiries}}, j.extra...)
 }
 
@@ -189,7 +181,7 @@ func (j *Jobs) scheduled() []job {
 func (j *Jobs) Scheduled() map[string]func(context.Context) bool {
 	out := map[string]func(context.Context) bool{}
 	for _, x := range j.scheduled() {
-		out[x.name] = func(ctx context.Context) bool { return j.Run(ctx, x.name, x.fn) }
+		out[x.Name] = func(ctx context.Context) bool { return j.Run(ctx, x.Name, x.Fn) }
 	}
 	return out
 }

@@ -109,7 +109,7 @@ func TestTheJobsInvoiceEveryTenantAndFinalizeAfterTheGracePeriod(t *testing.T) {
 			s.Must(201, "POST", "/v1/subscriptions", key, `{"customer":"c","plan":"fee","start_at":"2026-03-01T00:00:00Z"}`)
 		}
 		svc := s.App.Services
-		j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour}, s.Clock, svc.Tenants, svc.Invoicing, nil, nil, jobs.NewLocker(svc.DB), nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 		ctx := context.Background()
 		if !j.Run(ctx, "invoice_runs", j.InvoiceRuns) {
 			t.Fatal("the invoice run job did not run")
@@ -180,7 +180,7 @@ func TestFinalizeDueReadsEachTenantsTestClock(t *testing.T) {
 			{"with test clocks off every tenant is on real time, inside the grace period", false, map[string]int64{}},
 			{"with test clocks on the tenant whose clock is past the grace period is finalized", true, map[string]int64{"ahead": 1}},
 		} {
-			j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour, TestClocks: c.testClocks}, s.Clock, svc.Tenants, svc.Invoicing, nil, jobs.NewLocker(svc.DB), nil, quiet)
+			j := jobs.New(jobs.Config{FinalizeGrace: 24 * time.Hour, TestClocks: c.testClocks}, s.Clock, svc.Tenants, svc.Invoicing, nil, nil, jobs.NewLocker(svc.DB), nil, quiet)
 			if err := j.FinalizeDue(context.Background()); err != nil {
 				t.Fatalf("%s: %v", c.name, err)
 			}

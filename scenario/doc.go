@@ -8,4 +8,10 @@
 // timestamp from + i×(to−from)/count, rounded down to the microsecond.
 // Amounts compare as decimals ("202.5" equals "202.50"); a line expectation
 // is the sum of that invoice's lines with that price key.
+//
+// Our extensions to the form: "rejected" on an events step, and the plan
+// advisor's steps for pricing pages — {"compare": <POST /v1/plans/compare
+// body>, "reply": {...}} and {"break_even": <body>, "reply": {...}}, where
+// the reply must contain what "reply" lists (Contains: every key given,
+// arrays element by element, decimals by value).
 package scenario

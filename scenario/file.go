@@ -61,6 +61,12 @@ type Expect struct {
 	// As names what a change_plan (the successor) or a credit_grant made,
 	// for later entries.
 	As string `json:"as"`
+	// Compare and BreakEven post their body to /v1/plans/compare or
+	// /v1/plans/break_even; Reply is what the answer must contain
+	// (scenario.Contains). Our extension, for the advisor's pricing pages.
+	Compare   json.RawMessage `json:"compare"`
+	BreakEven json.RawMessage `json:"break_even"`
+	Reply     json.RawMessage `json:"reply"`
 }
 
 // CancelStep is POST /v1/subscriptions/{id}/cancel.

@@ -50,6 +50,10 @@ func (pl *player) step(ctx context.Context, i int, e Expect) []Check {
 		return one(pl.creditBalance(ctx, i, *e.CreditBalance))
 	case e.Billed != nil:
 		return one(pl.billed(ctx, i, *e.Billed))
+	case e.Compare != nil:
+		return one(pl.advisor(ctx, i, "compare", e.Compare, e.Reply))
+	case e.BreakEven != nil:
+		return one(pl.advisor(ctx, i, "break_even", e.BreakEven, e.Reply))
 	case e.Invoices != nil:
 		return pl.checkInvoices(ctx, i, e.Invoices)
 	}
