@@ -27,6 +27,7 @@ import (
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
 	"github.com/tallyhq/tally/web"
+	"github.com/tallyhq/tally/web/console"
 	"github.com/tallyhq/tally/webhooks"
 )
 
@@ -112,7 +113,9 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	apiSvc := svc.API()
 	apiSvc.Metrics = metrics
 	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
-	pages := web.New(web.Config{TestClock: cfg.TestClock}, log)
+	cons := console.New(console.Services{Tenants: svc.Tenants, Meters: ms, Plans: ps, Customers: cs, Credits: cr, Invoicing: svc.Invoicing,
+		Advisor: svc.Advisor, Budgets: svc.Budgets, Webhooks: wh, Stripe: svc.Stripe}, db, clock, console.Config{}, log)
+	pages := web.New(web.Config{TestClock: cfg.TestClock, SecureCookies: cfg.SecureCookies}, log, cons.Mount)
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Web: pages, Log: log, Metrics: metrics}, nil
 }
 

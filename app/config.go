@@ -33,6 +33,7 @@ type Config struct {
 	RateLimit         float64           // TALLY_RATE_LIMIT requests/second per key, default 500; 0 = off
 	TrustedProxies    []string          // TALLY_TRUSTED_PROXIES CIDRs whose X-Forwarded-For is believed
 	TestClock         bool              // TALLY_TEST_CLOCK on|off, default off: per-tenant test clocks (never in production)
+	SecureCookies     bool              // TALLY_SECURE_COOKIES on|off, default off: console cookies Secure on plain HTTP too (TLS ended at a proxy)
 	URL               string            // TALLY_URL, the server `tally scenario run` talks to, default http://127.0.0.1:8080
 	Jobs              jobs.Config       // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_FINALIZE_GRACE
 	Stripe            stripesync.Config // STRIPE_*, read by stripesync.ConfigFromEnv

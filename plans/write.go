@@ -141,3 +141,15 @@ func (s *Service) Archive(ctx context.Context, tenantID, id string) (Plan, error
 	}
 	return s.Get(ctx, tenantID, id)
 }
+
+// Draft validates the input exactly as Create does and returns the plan it
+// describes without storing anything (ids empty): the console's editor
+// prices a plan with it (advisor.QuotePlan) while it is being written, and
+// shows the same field problems Create would report.
+func (s *Service) Draft(ctx context.Context, tenantID string, in CreateInput) (Plan, error) {
+	ms, err := s.meterLookup(ctx, tenantID, in.Prices, in.ExternalCosts)
+	if err != nil {
+		return Plan{}, err
+	}
+	return in.build(ms)
+}

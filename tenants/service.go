@@ -127,6 +127,20 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (APIKey, erro
 	return r.toKey(), nil
 }
 
+// GetKey reads one key of the tenant, revoked or not (RevokedAt says
+// which); another tenant's key is not found. The console checks with it, on
+// every request, that the key a session was opened with is still live.
+func (s *Service) GetKey(ctx context.Context, tenantID, id string) (APIKey, error) {
+	var r keyRow
+	if err := s.db.WithContext(ctx).Where("tenant_id = ? AND id = ?", tenantID, id).Take(&r).Error; err != nil {
+		if store.IsNotFound(err) {
+			return APIKey{}, domain.NotFound("api key", id)
+		}
+		return APIKey{}, fmt.Errorf("get key: %w", err)
+	}
+	return r.toKey(), nil
+}
+
 // AllIDs returns the id of every tenant, for jobs that visit each one.
 func (s *Service) AllIDs(ctx context.Context) ([]string, error) {
 	var ids []string
