@@ -197,7 +197,7 @@ func subscribe(c *Console, ec echo.Context, se *session) error {
 		return err
 	}
 	f := newForm(ec)
-	in := customers.CreateSubscriptionInput{Customer: cu.ID, Plan: f.V("plan"), StartAt: f.timeField("start_at", "start_at", cu.Location()),
+	in := customers.CreateSubscriptionInput{Customer: cu.ExternalID, Plan: f.V("plan"), StartAt: f.timeField("start_at", "start_at", cu.Location()),
 		BillingCycle: f.V("billing_cycle"), ExternalID: strings.TrimSpace(f.V("external_id"))}
 	if s := strings.TrimSpace(f.V("trial_days")); s != "" {
 		n, aerr := strconv.Atoi(s)

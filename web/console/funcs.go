@@ -1,11 +1,14 @@
 package console
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/meters"
+	"github.com/tallyhq/tally/web/ui"
 )
 
 // priceCtx is what the editor's "price" template draws one price row with.
@@ -19,11 +22,12 @@ type priceCtx struct {
 // typed value and the domain's problem for its path.
 type inputField struct {
 	ID, Name, Label, Type, Hint, Value, Error, Step string
-	Required                                       bool
+	Required                                        bool
 }
 
 // funcs are the console's template functions beyond the kit's:
 //
+//	money AMOUNT CURRENCY [LOCALE]                   the kit's money, the currency a string or a domain.Currency
 //	field FORM NAME LABEL TYPE HINT REQUIRED        an input whose problem path is NAME
 //	fieldp FORM NAME PATH LABEL TYPE HINT REQUIRED  an input whose problem path is PATH
 //	previewLimit                                    how many events the meter preview reads
@@ -40,6 +44,14 @@ func funcs() template.FuncMap {
 			return newInput(f, name, path, label, typ, hint, required)
 		},
 		"previewLimit": func() int { return previewLimit },
+		// money takes the currency as a domain.Currency too.
+		"money": func(amount any, currency any, locale ...string) string {
+			loc := ""
+			if len(locale) > 0 {
+				loc = locale[0]
+			}
+			return ui.Money(decimalOf(amount), fmt.Sprint(currency), loc)
+		},
 		"list":         func(xs ...string) []string { return xs },
 		"inc":          func(i int) int { return i + 1 },
 		"deref": func(t *time.Time) time.Time {
@@ -52,6 +64,24 @@ func funcs() template.FuncMap {
 			return priceCtx{Form: f, Row: r, Meters: ms}
 		},
 	}
+}
+
+// decimalOf reads the amounts templates pass: decimals, pointers to them
+// (nil is zero) and strings.
+func decimalOf(v any) decimal.Decimal {
+	switch x := v.(type) {
+	case decimal.Decimal:
+		return x
+	case *decimal.Decimal:
+		if x != nil {
+			return *x
+		}
+	case string:
+		if d, err := decimal.NewFromString(x); err == nil {
+			return d
+		}
+	}
+	return decimal.Zero
 }
 
 func newInput(f formState, name, path, label, typ, hint string, required bool) inputField {

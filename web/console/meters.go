@@ -61,7 +61,7 @@ const previewLimit = 25
 func meterInput(f *formState) meters.CreateInput {
 	in := meters.CreateInput{Key: strings.TrimSpace(f.V("key")), Name: f.V("name"), EventName: strings.TrimSpace(f.V("event_name")),
 		Aggregation: meters.Aggregation{Type: meters.AggregationType(f.V("aggregation_type")), Field: strings.TrimSpace(f.V("aggregation_field"))},
-		Unit: f.V("unit"), Cost: meters.CostInput{PerUnit: f.decimalField("cost_per_unit", "cost_per_unit"), Currency: strings.TrimSpace(f.V("cost_currency"))}}
+		Unit:        f.V("unit"), Cost: meters.CostInput{PerUnit: f.decimalField("cost_per_unit", "cost_per_unit"), Currency: strings.TrimSpace(f.V("cost_currency"))}}
 	if s := strings.TrimSpace(f.V("filters")); s != "" {
 		if err := json.Unmarshal([]byte(s), &in.Filters); err != nil {
 			f.add("filters", `must be a JSON object of arrays of values, such as {"model": ["gpt-4o"]}`)

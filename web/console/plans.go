@@ -52,13 +52,14 @@ type planForm struct {
 type priceRow struct {
 	Index int
 	P     string // "prices[0]"
+	ID    string // "prices-0", for element ids
 	Tiers []string
 }
 
 func editorRows() []priceRow {
 	rows := make([]priceRow, editorPrices)
 	for i := range rows {
-		rows[i] = priceRow{Index: i, P: fmt.Sprintf("prices[%d]", i)}
+		rows[i] = priceRow{Index: i, P: fmt.Sprintf("prices[%d]", i), ID: fmt.Sprintf("prices-%d", i)}
 		for j := 0; j < editorTiers; j++ {
 			rows[i].Tiers = append(rows[i].Tiers, fmt.Sprintf("prices[%d].tiers[%d]", i, j))
 		}

@@ -47,9 +47,9 @@ func (sessionRow) TableName() string { return "console_sessions" }
 
 // sessions stores console sessions by the hash of their id.
 type sessions struct {
-	db              *store.DB
-	clock           domain.Clock
-	idle, absolute  time.Duration
+	db             *store.DB
+	clock          domain.Clock
+	idle, absolute time.Duration
 }
 
 func hashID(id string) string {
