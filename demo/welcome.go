@@ -42,7 +42,8 @@ func (w Welcome) Write(out io.Writer) error {
 	fmt.Fprintf(&b, "  usage       %s from %s up to now (%s), seeded in %s\n", nounEvent.Count(r.Events),
 		r.UsageFrom.Format("2006-01-02 15:04 MST"), r.Now.Format("2006-01-02 15:04 MST"), w.Took.Round(100*time.Millisecond))
 	fmt.Fprintf(&b, "  admin key   %s   (everything in the tenant)\n", r.AdminKey)
-	fmt.Fprintf(&b, "  ingest key  %s   (sending events only)\n\n", r.IngestKey)
+	fmt.Fprintf(&b, "  ingest key  %s   (sending events only)\n", r.IngestKey)
+	fmt.Fprintf(&b, "  console     %s/console/  (log in with the admin key above)\n\n", w.URL)
 
 	if err := w.writeCustomers(&b); err != nil {
 		return err

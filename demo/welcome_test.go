@@ -70,6 +70,7 @@ func TestWelcomeCountsReadRight(t *testing.T) {
 			[]string{"2 meters,", "2 plans,", "2 customers,", "2 credit grants\n", "1,236 events from", "2 executions ", "1,234 executions ",
 				"3 invoices: 2 drafts, 1 finalized", "INV-000001"}},
 		{"none read in the plural", demo.Result{}, []string{"0 meters,", "0 plans,", "0 customers,", "0 credit grants\n", "0 events from"}},
+		{"the console address is given to log in with the admin key", demo.Result{AdminKey: "tly_adm_x"}, []string{"console     http://127.0.0.1:1/console/  (log in with the admin key above)", "admin key   tly_adm_x"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b strings.Builder

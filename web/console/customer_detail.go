@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/budgets"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
@@ -118,6 +119,7 @@ func (c *Console) customerPage(ec echo.Context, se *session, id string, status i
 // of the current period so far.
 func (c *Console) usageCharts(ctx context.Context, se *session, cu customers.Customer, proposed []invoicing.Invoice, now time.Time, loc string) ([]usageChart, error) {
 	want := map[string]domain.Period{}
+	billed := map[string]decimal.Decimal{}
 	var order []string
 	for _, inv := range proposed {
 		for _, l := range inv.Lines {
@@ -127,6 +129,7 @@ func (c *Console) usageCharts(ctx context.Context, se *session, cu customers.Cus
 			if _, ok := want[l.Meter]; !ok {
 				order = append(order, l.Meter)
 				want[l.Meter] = inv.Period
+				billed[l.Meter] = l.Quantity
 			}
 		}
 	}
@@ -165,13 +168,14 @@ func (c *Console) usageCharts(ctx context.Context, se *session, cu customers.Cus
 			unit = m.Key
 		}
 		bars := make([]ui.Bar, len(pts))
-		total := pts[0].Value.Sub(pts[0].Value)
 		for i, pt := range pts {
 			day := pt.Start.In(zone).Format("Jan 2")
 			bars[i] = ui.Bar{Label: day, Value: pt.Value, Title: day + ": " + ui.Quantity(pt.Value, loc) + " " + unit}
-			total = total.Add(pt.Value)
 		}
-		out = append(out, usageChart{Meter: m, Total: ui.Quantity(total, loc) + " " + unit,
+		// The total is the proposed invoice's quantity (the period from its
+		// start); a day's bar is the whole day's usage, as GET
+		// /v1/customers/{id}/usage buckets it.
+		out = append(out, usageChart{Meter: m, Total: ui.Quantity(billed[key], loc) + " " + unit + " billed",
 			SVG: ui.BarChart("Daily "+m.Name+" of "+cu.ExternalID+" this period", bars)})
 	}
 	return out, nil

@@ -52,8 +52,8 @@ func funcs() template.FuncMap {
 			}
 			return ui.Money(decimalOf(amount), fmt.Sprint(currency), loc)
 		},
-		"list":         func(xs ...string) []string { return xs },
-		"inc":          func(i int) int { return i + 1 },
+		"list": func(xs ...string) []string { return xs },
+		"inc":  func(i int) int { return i + 1 },
 		"deref": func(t *time.Time) time.Time {
 			if t == nil {
 				return time.Time{}
