@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/web/ui"
 )
@@ -28,6 +29,7 @@ type inputField struct {
 // funcs are the console's template functions beyond the kit's:
 //
 //	money AMOUNT CURRENCY [LOCALE]                   the kit's money, the currency a string or a domain.Currency
+//	amount AMOUNT CURRENCY                          the amount as the API writes it ("19.00")
 //	field FORM NAME LABEL TYPE HINT REQUIRED        an input whose problem path is NAME
 //	fieldp FORM NAME PATH LABEL TYPE HINT REQUIRED  an input whose problem path is PATH
 //	previewLimit                                    how many events the meter preview reads
@@ -52,8 +54,11 @@ func funcs() template.FuncMap {
 			}
 			return ui.Money(decimalOf(amount), fmt.Sprint(currency), loc)
 		},
-		"list": func(xs ...string) []string { return xs },
-		"inc":  func(i int) int { return i + 1 },
+		// amount writes an amount as the API does (the currency's minor
+		// units: "19.00"), for data- attributes.
+		"amount": func(amount any, currency domain.Currency) string { return currency.Format(decimalOf(amount)) },
+		"list":   func(xs ...string) []string { return xs },
+		"inc":    func(i int) int { return i + 1 },
 		"deref": func(t *time.Time) time.Time {
 			if t == nil {
 				return time.Time{}
