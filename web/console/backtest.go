@@ -40,6 +40,10 @@ func backtest(c *Console, ec echo.Context, se *session) error {
 	if f.V("from") == "" {
 		f.Values.Set("from", now.UTC().AddDate(0, -3, 0).Format("2006-01-02"))
 	}
+	if f.V("against") == "" && f.V("plan") == "" && len(pl.Data) > 1 { // a first visit: two different plans preselected
+		f.Values.Set("against", pl.Data[1].Key)
+		return c.render(ec, http.StatusOK, "backtest", p)
+	}
 	if f.V("plan") == "" || f.V("against") == "" {
 		return c.render(ec, http.StatusOK, "backtest", p)
 	}

@@ -121,6 +121,7 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 		if p := b.get("/console/invoices?from=2027-06-01"); strings.Contains(p.Body, "/console/invoices/"+id) {
 			t.Errorf("the period filter kept an invoice of an earlier period")
 		}
+		ep := s.Must(201, "POST", "/v1/webhook_endpoints", key, map[string]any{"url": "https://h.example/x", "events": []string{"invoice.finalized"}}).JSON()
 		for _, step := range []struct{ action, want string }{{"finalize", "finalized"}, {"void", "void"}} {
 			redirected(step.action, post("/console/invoices/"+id+"/"+step.action, url.Values{}))
 			if got := s.Must(200, "GET", "/v1/invoices/"+id, key, nil).JSON()["status"]; got != step.want {
@@ -131,13 +132,22 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 		if got := s.Must(200, "GET", "/v1/invoices/"+id, key, nil).JSON()["replaced_by"]; got == nil || !strings.Contains(loc, got.(string)) {
 			t.Errorf("regenerate went to %s; the API's replaced_by is %v", loc, got)
 		}
+		ds := s.Must(200, "GET", "/v1/webhook_endpoints/"+ep["id"].(string)+"/deliveries", key, nil).JSON()["data"].([]any)
+		if len(ds) != 1 {
+			t.Fatalf("%d deliveries of invoice.finalized", len(ds))
+		}
+		if loc := redirected("redeliver", post("/console/deliveries/"+ds[0].(map[string]any)["id"].(string)+"/redeliver", url.Values{})); loc != "/console/webhooks/"+ep["id"].(string)+"?done=redeliver" {
+			t.Errorf("redeliver went to %s", loc)
+		}
+		if p := b.get("/console/webhooks/" + ep["id"].(string)); !strings.Contains(p.Body, "invoice.finalized") {
+			t.Errorf("the deliveries page lacks the delivery")
+		}
 		if p := post("/console/invoices/"+id+"/finalize", url.Values{}); p.Status != http.StatusConflict || !strings.Contains(p.Body, "Conflict") {
 			t.Errorf("finalizing a void invoice = %d, want the 409 page", p.Status)
 		}
 
 		t.Run("every page of the route table renders", func(t *testing.T) {
 			ids := map[string]string{"plan": planID, "customer": custID, "invoice": id, "run": strings.TrimPrefix(run, "/console/runs/")}
-			ep := s.Must(201, "POST", "/v1/webhook_endpoints", key, map[string]any{"url": "https://h.example/x", "events": []string{"invoice.paid"}}).JSON()
 			ids["endpoint"] = ep["id"].(string)
 			for _, r := range console.Routes() {
 				if r.Method != "GET" || r.Path == "/console/login" {
