@@ -29,7 +29,7 @@ type customerPage struct {
 	Charts        []usageChart
 	Balances      []credits.UnitBalance
 	Ledger        []credits.Entry
-	Budgets       []budgets.Budget
+	Budgets       []budgetView
 	Plans         []plans.Plan
 	// Forms are the action forms shown again with their problems, by
 	// name: "subscribe", "grant", "cancel:<subscription id>",
@@ -100,7 +100,7 @@ func (c *Console) customerPage(ec echo.Context, se *session, id string, status i
 		return err
 	}
 	p.Ledger = led.Data
-	if p.Budgets, err = c.svc.Budgets.List(ctx, se.TenantID, cu.ID); err != nil {
+	if p.Budgets, err = c.budgets(ctx, se, cu.ID); err != nil {
 		return err
 	}
 	pl, err := c.svc.Plans.List(ctx, se.TenantID, domain.Page{Limit: 100}, false)
@@ -113,6 +113,55 @@ func (c *Console) customerPage(ec echo.Context, se *session, id string, status i
 		}
 	}
 	return c.render(ec, status, "customer", p)
+}
+
+// budgetView is one budget with how far the open period has gone: the
+// budget reader's spend (or the meter's usage) against the limit.
+type budgetView struct {
+	budgets.Budget
+	Known   bool // the customer has an open period to read
+	Current decimal.Decimal
+	// Percent is Current of Limit, whole (may pass 100); Width the bar's,
+	// at most 100. Level is "" below the first threshold, "warn" past it,
+	// "bad" at the limit.
+	Percent, Width int
+	Level          string
+}
+
+func (c *Console) budgets(ctx context.Context, se *session, customerID string) ([]budgetView, error) {
+	list, err := c.svc.Budgets.List(ctx, se.TenantID, customerID)
+	if err != nil || len(list) == 0 {
+		return nil, err
+	}
+	var rd budgets.Reading
+	ok := false
+	if c.svc.BudgetReader != nil {
+		if rd, ok, err = c.svc.BudgetReader.Read(ctx, se.TenantID, customerID); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]budgetView, len(list))
+	for i, b := range list {
+		v := budgetView{Budget: b, Known: ok}
+		if ok {
+			v.Current = rd.Spend
+			if b.Meter != "" {
+				v.Current = rd.Usage[b.Meter]
+			}
+			if b.Limit.IsPositive() {
+				v.Percent = int(v.Current.Mul(decimal.NewFromInt(100)).Div(b.Limit).IntPart())
+			}
+			v.Width = min(max(v.Percent, 0), 100)
+			switch {
+			case v.Percent >= 100:
+				v.Level = "bad"
+			case len(b.Thresholds) > 0 && v.Percent >= b.Thresholds[0]:
+				v.Level = "warn"
+			}
+		}
+		out[i] = v
+	}
+	return out, nil
 }
 
 // usageCharts draws, per meter on the proposed invoices, one bar per day

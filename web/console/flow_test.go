@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -77,6 +78,22 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 			events = append(events, map[string]any{"id": "e" + decimal.NewFromInt(int64(i)).String(), "event_name": "execution", "customer": "c-1", "timestamp": t0.Add(time.Minute).Format(time.RFC3339)})
 		}
 		s.Must(202, "POST", "/v1/events/batch", key, map[string]any{"events": events})
+		s.Must(201, "POST", "/v1/customers/"+custID+"/budgets", key, map[string]any{"amount": "40", "thresholds": []int{25, 80}})
+		t.Run("a budget's bar is the proposed spend against its limit", func(t *testing.T) {
+			spend := decimal.Zero
+			for _, inv := range s.Must(200, "GET", "/v1/customers/"+custID+"/proposed_invoices", key, nil).JSON()["data"].([]any) {
+				spend = spend.Add(decimal.RequireFromString(inv.(map[string]any)["total"].(string)))
+			}
+			pct := spend.Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(40)).IntPart()
+			if pct <= 0 {
+				t.Fatalf("spend %s: nothing to draw", spend)
+			}
+			level := ""
+			if pct >= 25 {
+				level = "warn"
+			}
+			contains(t, b.get("/console/customers/"+custID), fmt.Sprintf(`<progress class="%s" max="100" value="%d" aria-label="%d%% of the budget used">`, level, pct, pct))
+		})
 		t.Run("the customer page's proposed total is the API's, written in the reader's locale", func(t *testing.T) {
 			p := b.get("/console/customers/" + custID)
 			m := totalRE.FindStringSubmatch(p.Body)

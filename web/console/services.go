@@ -92,6 +92,12 @@ type Budgets interface {
 	List(ctx context.Context, tenantID, customerID string) ([]budgets.Budget, error)
 }
 
+// BudgetReader reads a customer's live spend and usage, the figures its
+// budgets are evaluated on (budgets.Reader, as the budget worker reads them).
+type BudgetReader interface {
+	Read(ctx context.Context, tenantID, customerID string) (budgets.Reading, bool, error)
+}
+
 // Webhooks manages endpoints and deliveries.
 type Webhooks interface {
 	CreateEndpoint(ctx context.Context, tenantID string, in webhooks.EndpointInput) (webhooks.Endpoint, error)
@@ -118,6 +124,8 @@ type Services struct {
 	Invoicing Invoicing
 	Advisor   Advisor
 	Budgets   Budgets
-	Webhooks  Webhooks
+	// BudgetReader, when set, draws each budget's progress.
+	BudgetReader BudgetReader
+	Webhooks     Webhooks
 	Stripe    Stripe
 }
