@@ -127,5 +127,5 @@ type Services struct {
 	// BudgetReader, when set, draws each budget's progress.
 	BudgetReader BudgetReader
 	Webhooks     Webhooks
-	Stripe    Stripe
+	Stripe       Stripe
 }
