@@ -34,7 +34,7 @@ func listCustomers(c *Console, ec echo.Context, se *session) error {
 		if err != nil {
 			return err
 		}
-		p.Customers, p.Next = l.Data, l.NextCursor
+		p.Customers, p.Next = l.Data, nextURL(ec, l.NextCursor)
 		return c.render(ec, http.StatusOK, "customers", p)
 	}
 	if cu, err := c.svc.Customers.GetByExternalID(ctx, se.TenantID, p.Query); err == nil {

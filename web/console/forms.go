@@ -137,3 +137,15 @@ func doneURL(path, name string) string {
 	}
 	return path + sep + "done=" + name
 }
+
+// nextURL is the address of the next page of a list: this page's path and
+// query (its filters) with ?cursor= set; "" when there is none.
+func nextURL(ec echo.Context, cursor string) string {
+	if cursor == "" {
+		return ""
+	}
+	q := ec.Request().URL.Query()
+	q.Set("cursor", cursor)
+	q.Del("done")
+	return ec.Request().URL.Path + "?" + q.Encode()
+}

@@ -67,7 +67,7 @@ func listInvoices(c *Console, ec echo.Context, se *session) error {
 			p.Invoices = append(p.Invoices, invoiceRow{Invoice: inv, Customer: cu, Zone: zoneOf(cu)})
 		}
 		scanned += len(l.Data)
-		p.Next = l.NextCursor
+		p.Next = nextURL(ec, l.NextCursor)
 		if from == nil && to == nil || l.NextCursor == "" || len(p.Invoices) >= 50 || scanned >= periodScan {
 			break
 		}

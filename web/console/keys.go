@@ -29,7 +29,7 @@ func (c *Console) keysPage(ec echo.Context, se *session, status int, p keysPage)
 	if err != nil {
 		return err
 	}
-	p.base, p.Keys, p.Next, p.Current = c.newBase(ec, se, "api_keys"), l.Data, l.NextCursor, se.KeyID
+	p.base, p.Keys, p.Next, p.Current = c.newBase(ec, se, "api_keys"), l.Data, nextURL(ec, l.NextCursor), se.KeyID
 	if p.Form.Errors == nil {
 		p.Form = formState{Values: ec.QueryParams(), Errors: map[string]string{}}
 	}

@@ -25,7 +25,7 @@ func listMeters(c *Console, ec echo.Context, se *session) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, "meters", metersPage{base: c.newBase(ec, se, "meters"), Meters: l.Data, Next: l.NextCursor})
+	return c.render(ec, http.StatusOK, "meters", metersPage{base: c.newBase(ec, se, "meters"), Meters: l.Data, Next: nextURL(ec, l.NextCursor)})
 }
 
 // aggregations are the meter service's aggregation types, for the select.

@@ -28,7 +28,7 @@ func listPlans(c *Console, ec echo.Context, se *session) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, "plans", plansPage{base: c.newBase(ec, se, "plans"), Plans: l.Data, Next: l.NextCursor})
+	return c.render(ec, http.StatusOK, "plans", plansPage{base: c.newBase(ec, se, "plans"), Plans: l.Data, Next: nextURL(ec, l.NextCursor)})
 }
 
 // editorPrices is how many price rows the plan editor offers; a row whose

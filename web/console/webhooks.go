@@ -27,7 +27,7 @@ func (c *Console) webhooksPage(ec echo.Context, se *session, status int, p webho
 	if err != nil {
 		return err
 	}
-	p.base, p.Endpoints, p.Next = c.newBase(ec, se, "webhooks"), l.Data, l.NextCursor
+	p.base, p.Endpoints, p.Next = c.newBase(ec, se, "webhooks"), l.Data, nextURL(ec, l.NextCursor)
 	if p.Form.Errors == nil {
 		p.Form = formState{Values: ec.QueryParams(), Errors: map[string]string{}}
 	}
@@ -83,7 +83,7 @@ func showWebhook(c *Console, ec echo.Context, se *session) error {
 	if err != nil {
 		return err
 	}
-	return c.render(ec, http.StatusOK, "webhook", webhookPage{base: c.newBase(ec, se, "webhooks"), Endpoint: ep, Deliveries: l.Data, Next: l.NextCursor})
+	return c.render(ec, http.StatusOK, "webhook", webhookPage{base: c.newBase(ec, se, "webhooks"), Endpoint: ep, Deliveries: l.Data, Next: nextURL(ec, l.NextCursor)})
 }
 
 func deleteWebhook(c *Console, ec echo.Context, se *session) error {
