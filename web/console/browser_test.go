@@ -89,11 +89,15 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		s.Must(202, "POST", "/v1/events", key, map[string]any{"id": "e-" + decimal.NewFromInt(int64(i)).String(), "event_name": "execution", "customer": "c-1",
 			"timestamp": t0.Add(time.Duration(i+1) * 10 * time.Second).Format(time.RFC3339), "properties": map[string]any{"model": "fast"}})
 	}
+	s.Must(201, "POST", "/v1/customers/"+customerID+"/budgets", key, map[string]any{"amount": "25", "thresholds": []int{50, 90}})
 	webtest.Do(t, ctx, "reload the customer", chromedp.Navigate(customerURL), chromedp.WaitVisible(chromedp.CSS(".proposed-total")))
 	shown := webtest.Get(t, ctx, "read the total", chromedp.AttributeValue(chromedp.CSS(".proposed-total"), "data-amount"))
 	api := s.Must(200, "GET", "/v1/customers/"+customerID+"/proposed_invoices", key, nil).JSON()["data"].([]any)[0].(map[string]any)["total"].(string)
 	if !decimal.RequireFromString(shown.Value).Equal(decimal.RequireFromString(api)) {
 		t.Errorf("the console's proposed total %s, the API's %s", shown.Value, api)
+	}
+	if bars := webtest.Get(t, ctx, "count the bars", chromedp.Evaluate[int](`document.querySelectorAll("svg.bars rect.bar").length`)); bars != 1 {
+		t.Errorf("%d daily bars on the first day of the period, want 1", bars)
 	}
 	webtest.Screenshot(t, ctx, "console-customer")
 

@@ -135,6 +135,12 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 		if p := b.get("/console/invoices?status=draft&customer=" + custID); !strings.Contains(p.Body, "/console/invoices/"+id) {
 			t.Errorf("the filtered list lacks the draft")
 		}
+		if p := b.get("/console/invoices?customer=c-1"); !strings.Contains(p.Body, "/console/invoices/"+id) {
+			t.Errorf("the list filtered by the external id lacks the invoice")
+		}
+		if p := b.get("/console/invoices?customer=nobody"); strings.Contains(p.Body, "/console/invoices/"+id) {
+			t.Errorf("the list filtered by an unknown customer shows the invoice")
+		}
 		if p := b.get("/console/invoices?from=2027-06-01"); strings.Contains(p.Body, "/console/invoices/"+id) {
 			t.Errorf("the period filter kept an invoice of an earlier period")
 		}

@@ -43,6 +43,13 @@ func listInvoices(c *Console, ec echo.Context, se *session) error {
 	from, to := f.timeField("from", "from", time.UTC), f.timeField("to", "to", time.UTC)
 	p := invoicesPage{base: c.newBase(ec, se, "invoices"), Filter: f, Statuses: invoiceStatuses}
 	q := invoicing.Query{Status: invoicing.Status(f.V("status")), CustomerID: strings.TrimSpace(f.V("customer"))}
+	if q.CustomerID != "" { // an id, or else the customer's external id
+		if _, err := c.svc.Customers.Get(ctx, se.TenantID, q.CustomerID); domain.KindOf(err) == domain.KindNotFound {
+			if cu, err := c.svc.Customers.GetByExternalID(ctx, se.TenantID, q.CustomerID); err == nil {
+				q.CustomerID = cu.ID
+			}
+		}
+	}
 	page := pageOf(ec, 50)
 	cache := map[string]customers.Customer{}
 	for scanned := 0; ; {
