@@ -43,7 +43,8 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-key"), "executions"), chromedp.SendKeys(chromedp.ID("f-name"), "Executions"),
 		chromedp.SendKeys(chromedp.ID("f-event_name"), "execution"), chromedp.SendKeys(chromedp.ID("f-filters"), `{"model": ["fast"]}`),
 		chromedp.SendKeys(chromedp.ID("f-unit"), "executions"))
-	webtest.Do(t, ctx, "live preview", chromedp.WaitVisible(chromedp.CSS("#preview table")))
+	// The preview follows the typing: wait for the answer to the last keystroke.
+	webtest.Do(t, ctx, "live preview", chromedp.Poll[chromedp.Void](`(document.querySelector("#preview p") || {}).textContent === "2 of the last 3 execution events match."`, chromedp.WithPollingTimeout(10*time.Second)))
 	preview := webtest.Get(t, ctx, "read the preview", chromedp.Text(chromedp.CSS("#preview p")))
 	if !strings.Contains(preview, "2 of the last 3") {
 		t.Errorf("preview says %q, want 2 of the last 3 events matching", preview)
@@ -57,7 +58,7 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-prices-0-key"), "base"), chromedp.SendKeys(chromedp.ID("f-prices-0-amount"), "19"),
 		chromedp.SendKeys(chromedp.ID("f-prices-1-key"), "runs"), chromedp.SetValue(chromedp.ID("f-prices-1-meter"), "executions"),
 		chromedp.SendKeys(chromedp.ID("f-prices-1-amount"), "0.001"), chromedp.SendKeys(chromedp.ID("u-executions"), "50000"))
-	webtest.Do(t, ctx, "live calculator", chromedp.WaitVisible(chromedp.CSS("#quote .total")))
+	webtest.Do(t, ctx, "live calculator", chromedp.Poll[chromedp.Void](`(document.querySelector("#quote .big-total") || {}).textContent === "At 50,000 executions this plan costs $69.00."`, chromedp.WithPollingTimeout(10*time.Second)))
 	if got := webtest.Get(t, ctx, "read the quote", chromedp.Text(chromedp.CSS("#quote .total"))); got != "$69.00" {
 		t.Errorf("calculator at 50,000 executions = %q, want $69.00", got)
 	}
@@ -79,7 +80,8 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 	webtest.Do(t, ctx, "subscribe", chromedp.Click(chromedp.CSS("details.card summary")), chromedp.SetValue(chromedp.ID("s-plan"), "starter"),
 		submit(`form[action$="/subscriptions"]`), chromedp.WaitVisible(chromedp.CSS(".proposed")))
 	webtest.Do(t, ctx, "grant credits", chromedp.SendKeys(chromedp.ID("f-amount"), "5"), chromedp.SendKeys(chromedp.ID("f-name"), "Welcome"),
-		submit(`form[action$="/credit_grants"]`), chromedp.WaitVisible(chromedp.CSS(".notice.ok")))
+		submit(`form[action$="/credit_grants"]`),
+		chromedp.Poll[chromedp.Void](`(document.querySelector(".notice.ok") || {}).textContent === "The credits were granted."`, chromedp.WithPollingTimeout(10*time.Second)))
 	customerURL := webtest.Get(t, ctx, "customer url", chromedp.Location())
 	customerURL, _, _ = strings.Cut(customerURL, "?")
 	customerID := customerURL[strings.LastIndex(customerURL, "/")+1:]
