@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -33,10 +34,22 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		return chromedp.Click(chromedp.CSS(form + ` button[type="submit"].primary`))
 	}
 
+	// send submits a form and returns once the page it leads to has loaded.
+	send := func(what, form string) {
+		t.Helper()
+		resp, err := chromedp.RunResponse(ctx, submit(form))
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if resp.Status >= 400 {
+			t.Fatalf("%s: HTTP %d", what, resp.Status)
+		}
+	}
 	webtest.Do(t, ctx, "open the login form", chromedp.Navigate(u+"/console/"), chromedp.WaitVisible(chromedp.ID("f-api_key")))
 	webtest.Screenshot(t, ctx, "console-login")
-	webtest.Do(t, ctx, "log in", chromedp.SendKeys(chromedp.ID("f-api_key"), key), submit(`form[action="/console/login"]`),
-		chromedp.WaitVisible(chromedp.CSS(".cards .stat")))
+	webtest.Do(t, ctx, "type the key", chromedp.SendKeys(chromedp.ID("f-api_key"), key))
+	send("log in", `form[action="/console/login"]`)
+	webtest.Do(t, ctx, "the overview", chromedp.WaitVisible(chromedp.CSS(".cards .stat")))
 	webtest.Screenshot(t, ctx, "console-overview")
 
 	webtest.Do(t, ctx, "meter form", chromedp.Navigate(u+"/console/meters/new"), chromedp.WaitVisible(chromedp.ID("f-key")),
@@ -50,7 +63,8 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		t.Errorf("preview says %q, want 2 of the last 3 events matching", preview)
 	}
 	webtest.Screenshot(t, ctx, "console-meter-new")
-	webtest.Do(t, ctx, "create the meter", submit(`form[action="/console/meters"]`), chromedp.WaitVisible(chromedp.CSS(".notice.ok")))
+	send("create the meter", `form[action="/console/meters"]`)
+	webtest.Do(t, ctx, "the meter list", chromedp.WaitVisible(chromedp.CSS(".notice.ok")))
 	webtest.Screenshot(t, ctx, "console-meters")
 
 	webtest.Do(t, ctx, "plan form", chromedp.Navigate(u+"/console/plans/new"), chromedp.WaitVisible(chromedp.ID("f-key")),
@@ -63,7 +77,8 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		t.Errorf("calculator at 50,000 executions = %q, want $69.00", got)
 	}
 	webtest.Screenshot(t, ctx, "console-plan-new")
-	webtest.Do(t, ctx, "create the plan", submit(`form[action="/console/plans"]`), chromedp.WaitVisible(chromedp.CSS(".notice.ok")))
+	send("create the plan", `form[action="/console/plans"]`)
+	webtest.Do(t, ctx, "the plan", chromedp.WaitVisible(chromedp.CSS(".notice.ok")))
 	s.Must(201, "POST", "/v1/plans", key, map[string]any{"key": "growth", "name": "Growth", "currency": "USD", "interval": "month", "prices": []any{
 		map[string]any{"key": "base", "type": "fixed", "model": "flat", "amount": "49"},
 		map[string]any{"key": "runs", "type": "usage", "model": "tiered", "meter": "executions", "tiers": []any{
@@ -76,21 +91,27 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 
 	webtest.Do(t, ctx, "customer form", chromedp.Navigate(u+"/console/customers/new"), chromedp.WaitVisible(chromedp.ID("f-external_id")),
 		chromedp.SendKeys(chromedp.ID("f-external_id"), "c-1"), chromedp.SendKeys(chromedp.ID("f-name"), "Initech"),
-		set("f-timezone", "Europe/Berlin"), submit(`form[action="/console/customers"]`), chromedp.WaitVisible(chromedp.CSS(".notice.ok")))
-	webtest.Do(t, ctx, "subscribe", chromedp.Click(chromedp.CSS("details.card summary")), chromedp.SetValue(chromedp.ID("s-plan"), "starter"),
-		submit(`form[action$="/subscriptions"]`), chromedp.WaitVisible(chromedp.CSS(".proposed")))
-	webtest.Do(t, ctx, "grant credits", chromedp.SendKeys(chromedp.ID("f-amount"), "5"), chromedp.SendKeys(chromedp.ID("f-name"), "Welcome"),
-		submit(`form[action$="/credit_grants"]`),
-		chromedp.Poll[chromedp.Void](`(document.querySelector(".notice.ok") || {}).textContent === "The credits were granted."`, chromedp.WithPollingTimeout(10*time.Second)))
+		set("f-timezone", "Europe/Berlin"))
+	send("create the customer", `form[action="/console/customers"]`)
+	webtest.Do(t, ctx, "subscribe", chromedp.Click(chromedp.CSS("details.card summary")), chromedp.SetValue(chromedp.ID("s-plan"), "starter"))
+	send("subscribe", `form[action$="/subscriptions"]`)
+	webtest.Do(t, ctx, "the proposed invoice", chromedp.WaitVisible(chromedp.CSS(".proposed")))
+	webtest.Do(t, ctx, "grant credits", chromedp.SendKeys(chromedp.ID("f-amount"), "5"), chromedp.SendKeys(chromedp.ID("f-name"), "Welcome"))
+	send("grant credits", `form[action$="/credit_grants"]`)
+	if n := webtest.Get(t, ctx, "the notice", chromedp.Text(chromedp.CSS(".notice.ok"))); n != "The credits were granted." {
+		t.Fatalf("after the grant the page says %q", n)
+	}
 	customerURL := webtest.Get(t, ctx, "customer url", chromedp.Location())
 	customerURL, _, _ = strings.Cut(customerURL, "?")
 	customerID := customerURL[strings.LastIndex(customerURL, "/")+1:]
 
 	s.Clock.Advance(10 * time.Minute) // well inside the session's idle timeout
+	var batch []map[string]any
 	for i := 0; i < 30; i++ {
-		s.Must(202, "POST", "/v1/events", key, map[string]any{"id": "e-" + decimal.NewFromInt(int64(i)).String(), "event_name": "execution", "customer": "c-1",
+		batch = append(batch, map[string]any{"id": "e-" + decimal.NewFromInt(int64(i)).String(), "event_name": "execution", "customer": "c-1",
 			"timestamp": t0.Add(time.Duration(i+1) * 10 * time.Second).Format(time.RFC3339), "properties": map[string]any{"model": "fast"}})
 	}
+	s.Must(202, "POST", "/v1/events/batch", key, map[string]any{"events": batch})
 	s.Must(201, "POST", "/v1/customers/"+customerID+"/budgets", key, map[string]any{"amount": "25", "thresholds": []int{50, 90}})
 	webtest.Do(t, ctx, "reload the customer", chromedp.Navigate(customerURL), chromedp.WaitVisible(chromedp.CSS(".proposed-total")))
 	shown := webtest.Get(t, ctx, "read the total", chromedp.AttributeValue(chromedp.CSS(".proposed-total"), "data-amount"))
@@ -113,10 +134,34 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 	if len(grants) != 1 {
 		t.Errorf("%d grants after the refused post, want 1", len(grants))
 	}
+}
 
-	// The other main pages, with something on them.
+// TestTheOtherConsolePagesInTheBrowser screenshots the console's list and
+// operations pages on a tenant seeded through the API, and starts an
+// invoice run from its form (a test of its own: each has the harness's
+// time budget).
+func TestTheOtherConsolePagesInTheBrowser(t *testing.T) {
+	ctx := webtest.Browser(t)
+	s := apptest.Start(t, store.SQLite, t0)
+	key := tenant(s, "Acme Robotics")
+	u := s.URL
+	s.Must(201, "POST", "/v1/meters", key, map[string]any{"key": "executions", "event_name": "execution", "aggregation": map[string]any{"type": "count"}, "unit": "executions"})
+	for _, p := range []map[string]any{
+		{"key": "starter", "name": "Starter", "currency": "USD", "interval": "month", "prices": []any{
+			map[string]any{"key": "base", "type": "fixed", "model": "flat", "amount": "19"},
+			map[string]any{"key": "runs", "type": "usage", "model": "per_unit", "meter": "executions", "amount": "0.001"}}},
+		{"key": "growth", "name": "Growth", "currency": "USD", "interval": "month", "prices": []any{
+			map[string]any{"key": "base", "type": "fixed", "model": "flat", "amount": "49"},
+			map[string]any{"key": "runs", "type": "usage", "model": "tiered", "meter": "executions", "tiers": []any{
+				map[string]any{"up_to": "20000", "unit_amount": "0"}, map[string]any{"unit_amount": "0.0005"}}}}},
+	} {
+		s.Must(201, "POST", "/v1/plans", key, p)
+	}
+	s.Must(201, "POST", "/v1/customers", key, map[string]any{"external_id": "c-1", "name": "Initech", "currency": "USD", "timezone": "Europe/Berlin"})
+	s.Must(201, "POST", "/v1/subscriptions", key, map[string]any{"customer": "c-1", "plan": "starter"})
 	s.Must(201, "POST", "/v1/customers", key, map[string]any{"external_id": "c-old", "name": "Globex", "currency": "USD"})
 	s.Must(201, "POST", "/v1/subscriptions", key, map[string]any{"customer": "c-old", "plan": "growth", "start_at": t0.AddDate(0, -2, 0).Format(time.RFC3339)})
+	login(t, ctx, u, key)
 	s.Must(201, "POST", "/v1/webhook_endpoints", key, map[string]any{"url": "https://hooks.example/tally", "events": []string{"invoice.finalized"}})
 	for _, p := range []struct{ name, path, wait string }{
 		{"customers", "/console/customers", "table"},
@@ -125,7 +170,10 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 		webtest.Do(t, ctx, p.name, chromedp.Navigate(u+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
 		webtest.Screenshot(t, ctx, "console-"+p.name)
 	}
-	webtest.Do(t, ctx, "start a run", submit(`form[action="/console/runs"]`), chromedp.WaitVisible(chromedp.CSS("#progress dl")))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/console/runs"] button.primary`))); err != nil {
+		t.Fatalf("start a run: %v", err)
+	}
+	webtest.Do(t, ctx, "the run page", chromedp.WaitVisible(chromedp.CSS("#progress dl")))
 	webtest.Do(t, ctx, "the run finishes", chromedp.Poll[chromedp.Void](`document.querySelector("#progress .badge").textContent !== "running"`, chromedp.WithPollingTimeout(20*time.Second)))
 	webtest.Screenshot(t, ctx, "console-run")
 	for _, p := range []struct{ name, path, wait string }{
@@ -139,4 +187,15 @@ func TestAnAdminRunsBillingInTheBrowser(t *testing.T) {
 	}
 	webtest.Do(t, ctx, "an invoice", chromedp.Navigate(u+"/console/invoices"), chromedp.WaitVisible(chromedp.CSS("table")), chromedp.Click(chromedp.CSS(`td[data-label="Invoice"] a`)), chromedp.WaitVisible(chromedp.CSS(".invoice-total")))
 	webtest.Screenshot(t, ctx, "console-invoice")
+}
+
+// login logs the browser in through the form.
+func login(t *testing.T, ctx context.Context, base, key string) {
+	t.Helper()
+	webtest.Do(t, ctx, "open the login form", chromedp.Navigate(base+"/console/login"), chromedp.WaitVisible(chromedp.ID("f-api_key")),
+		chromedp.SendKeys(chromedp.ID("f-api_key"), key))
+	if _, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(`form[action="/console/login"] button.primary`))); err != nil {
+		t.Fatalf("log in: %v", err)
+	}
+	webtest.Do(t, ctx, "the overview", chromedp.WaitVisible(chromedp.CSS(".cards .stat")))
 }
