@@ -48,6 +48,20 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 				t.Errorf("%d plans stored", len(l))
 			}
 		})
+		t.Run("the editor's live calculator prices the plan being written, or says what is wrong with it", func(t *testing.T) {
+			q := "/console/plans/preview?key=draft&currency=USD&interval=month&prices[0].key=base&prices[0].type=fixed&prices[0].model=flat" +
+				"&prices[1].key=runs&prices[1].type=usage&prices[1].model=package&prices[1].meter=executions&prices[1].package_size=1000&usage.executions=2500"
+			p := b.get(q + "&prices[0].amount=10&prices[1].amount=2")
+			contains(t, p, `At 2,500 executions this plan costs <strong class="total">$16.00</strong>`) // 10 + 3 packages × 2
+			p = b.get(q + "&prices[1].amount=2")
+			contains(t, p, `<code>prices[0].amount</code> is required for the flat model`)
+			if strings.Contains(p.Body, `class="total"`) {
+				t.Error("an invalid plan got a price")
+			}
+			if l := s.Must(200, "GET", "/v1/plans", key, nil).JSON()["data"].([]any); len(l) != 0 {
+				t.Errorf("the preview stored %d plans", len(l))
+			}
+		})
 		loc := redirected("create plan", post("/console/plans", url.Values{"key": {"starter"}, "name": {"Starter"}, "currency": {"USD"}, "interval": {"month"},
 			"prices[0].key": {"base"}, "prices[0].type": {"fixed"}, "prices[0].model": {"flat"}, "prices[0].amount": {"19"},
 			"prices[1].key": {"runs"}, "prices[1].type": {"usage"}, "prices[1].model": {"tiered"}, "prices[1].meter": {"executions"}, "prices[1].tier_mode": {"graduated"},
