@@ -183,6 +183,35 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 			t.Errorf("finalizing a void invoice = %d, want the 409 page", p.Status)
 		}
 
+		t.Run("a plan change and a cancellation from the customer page", func(t *testing.T) {
+			s.Must(201, "POST", "/v1/plans", key, map[string]any{"key": "growth", "currency": "USD", "interval": "month", "prices": []any{
+				map[string]any{"key": "base", "type": "fixed", "model": "flat", "amount": "49"}}})
+			subs := s.Must(200, "GET", "/v1/subscriptions?customer="+custID, key, nil).JSON()["data"].([]any)
+			old := subs[0].(map[string]any)["id"].(string)
+			if p := post("/console/subscriptions/"+old+"/change_plan", url.Values{"plan": {"nope"}, "at": {"now"}}); p.Status != http.StatusUnprocessableEntity && p.Status != http.StatusNotFound {
+				t.Errorf("a change to an unknown plan = %d", p.Status)
+			} else if !strings.Contains(p.Body, "nope") {
+				t.Errorf("the refusal does not name the plan: %.300s", p.Body)
+			}
+			redirected("change plan", post("/console/subscriptions/"+old+"/change_plan", url.Values{"plan": {"growth"}, "at": {"now"}}))
+			var next string
+			for _, x := range s.Must(200, "GET", "/v1/subscriptions?customer="+custID, key, nil).JSON()["data"].([]any) {
+				sub := x.(map[string]any)
+				if sub["plan"] == "growth" {
+					next = sub["id"].(string)
+				}
+				if sub["id"] == old && sub["ends_at"] == nil {
+					t.Error("the old subscription did not end")
+				}
+			}
+			if next == "" {
+				t.Fatal("no subscription to growth after the change")
+			}
+			redirected("cancel", post("/console/subscriptions/"+next+"/cancel", url.Values{"at": {"period_end"}}))
+			if got := s.Must(200, "GET", "/v1/subscriptions/"+next, key, nil).JSON()["ends_at"]; got == nil {
+				t.Error("the cancellation set no end")
+			}
+		})
 		t.Run("every page of the route table renders", func(t *testing.T) {
 			ids := map[string]string{"plan": planID, "customer": custID, "invoice": id, "run": strings.TrimPrefix(run, "/console/runs/")}
 			ids["endpoint"] = ep["id"].(string)
