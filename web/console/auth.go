@@ -59,7 +59,10 @@ func login(c *Console, ec echo.Context, _ *session) error {
 		return csrfRefused()
 	}
 	ctx := ec.Request().Context()
-	addr, now := ec.RealIP(), c.clock.Now(ctx)
+	// The peer's own address: X-Forwarded-For is anyone's to write, so a
+	// guesser could pick a fresh one per try (behind a proxy all clients
+	// share the proxy's allowance, which errs on the safe side).
+	addr, now := echo.ExtractIPDirect()(ec.Request()), c.clock.Now(ctx)
 	if until, blocked := c.limiter.blocked(addr, now); blocked {
 		return c.showLogin(ec, http.StatusTooManyRequests, "Too many failed attempts from this address.",
 			"Try again after "+until.UTC().Format("15:04 MST")+".")

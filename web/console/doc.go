@@ -24,7 +24,8 @@
 // Every POST carries the session's CSRF token (ui.CSRFField); one without it
 // is refused with a 403 page before anything runs. The login form, which has
 // no session yet, checks a token kept in a short-lived pre-session cookie
-// instead. Failed logins are limited per client address (loginLimiter).
+// instead. Failed logins are limited per client address, the peer's own
+// (never X-Forwarded-For, which anyone can write): see loginLimiter.
 //
 // # Pages
 //

@@ -48,6 +48,20 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 				t.Errorf("%d plans stored", len(l))
 			}
 		})
+		t.Run("the editor's live calculator prices the plan being written, or says what is wrong with it", func(t *testing.T) {
+			q := "/console/plans/preview?key=draft&currency=USD&interval=month&prices[0].key=base&prices[0].type=fixed&prices[0].model=flat" +
+				"&prices[1].key=runs&prices[1].type=usage&prices[1].model=package&prices[1].meter=executions&prices[1].package_size=1000&usage.executions=2500"
+			p := b.get(q + "&prices[0].amount=10&prices[1].amount=2")
+			contains(t, p, `At 2,500 executions this plan costs <strong class="total">$16.00</strong>`) // 10 + 3 packages × 2
+			p = b.get(q + "&prices[1].amount=2")
+			contains(t, p, `<code>prices[0].amount</code> is required for the flat model`)
+			if strings.Contains(p.Body, `class="total"`) {
+				t.Error("an invalid plan got a price")
+			}
+			if l := s.Must(200, "GET", "/v1/plans", key, nil).JSON()["data"].([]any); len(l) != 0 {
+				t.Errorf("the preview stored %d plans", len(l))
+			}
+		})
 		loc := redirected("create plan", post("/console/plans", url.Values{"key": {"starter"}, "name": {"Starter"}, "currency": {"USD"}, "interval": {"month"},
 			"prices[0].key": {"base"}, "prices[0].type": {"fixed"}, "prices[0].model": {"flat"}, "prices[0].amount": {"19"},
 			"prices[1].key": {"runs"}, "prices[1].type": {"usage"}, "prices[1].model": {"tiered"}, "prices[1].meter": {"executions"}, "prices[1].tier_mode": {"graduated"},
@@ -169,6 +183,35 @@ func TestBillingThroughTheConsoleForms(t *testing.T) {
 			t.Errorf("finalizing a void invoice = %d, want the 409 page", p.Status)
 		}
 
+		t.Run("a plan change and a cancellation from the customer page", func(t *testing.T) {
+			s.Must(201, "POST", "/v1/plans", key, map[string]any{"key": "growth", "currency": "USD", "interval": "month", "prices": []any{
+				map[string]any{"key": "base", "type": "fixed", "model": "flat", "amount": "49"}}})
+			subs := s.Must(200, "GET", "/v1/subscriptions?customer="+custID, key, nil).JSON()["data"].([]any)
+			old := subs[0].(map[string]any)["id"].(string)
+			if p := post("/console/subscriptions/"+old+"/change_plan", url.Values{"plan": {"nope"}, "at": {"now"}}); p.Status != http.StatusUnprocessableEntity && p.Status != http.StatusNotFound {
+				t.Errorf("a change to an unknown plan = %d", p.Status)
+			} else if !strings.Contains(p.Body, "nope") {
+				t.Errorf("the refusal does not name the plan: %.300s", p.Body)
+			}
+			redirected("change plan", post("/console/subscriptions/"+old+"/change_plan", url.Values{"plan": {"growth"}, "at": {"now"}}))
+			var next string
+			for _, x := range s.Must(200, "GET", "/v1/subscriptions?customer="+custID, key, nil).JSON()["data"].([]any) {
+				sub := x.(map[string]any)
+				if sub["plan"] == "growth" {
+					next = sub["id"].(string)
+				}
+				if sub["id"] == old && sub["ends_at"] == nil {
+					t.Error("the old subscription did not end")
+				}
+			}
+			if next == "" {
+				t.Fatal("no subscription to growth after the change")
+			}
+			redirected("cancel", post("/console/subscriptions/"+next+"/cancel", url.Values{"at": {"period_end"}}))
+			if got := s.Must(200, "GET", "/v1/subscriptions/"+next, key, nil).JSON()["ends_at"]; got == nil {
+				t.Error("the cancellation set no end")
+			}
+		})
 		t.Run("every page of the route table renders", func(t *testing.T) {
 			ids := map[string]string{"plan": planID, "customer": custID, "invoice": id, "run": strings.TrimPrefix(run, "/console/runs/")}
 			ids["endpoint"] = ep["id"].(string)

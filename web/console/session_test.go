@@ -200,6 +200,16 @@ func TestFailedLoginsAreLimited(t *testing.T) {
 	if p := b.post("/console/login", url.Values{"csrf_token": {token}, "api_key": {key}}); p.Status != http.StatusTooManyRequests || !strings.Contains(p.Body, "Try again after") {
 		t.Errorf("6th attempt, with the right key = %d, want 429", p.Status)
 	}
+	req, _ := http.NewRequest("POST", s.URL+"/console/login", strings.NewReader(url.Values{"csrf_token": {token}, "api_key": {key}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	resp, err := b.client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := read(t, resp); p.Status != http.StatusTooManyRequests {
+		t.Errorf("a forged X-Forwarded-For got around the limit: %d", p.Status)
+	}
 	s.Clock.Advance(11 * time.Minute)
 	if p := b.post("/console/login", url.Values{"csrf_token": {token}, "api_key": {key}}); p.Status != http.StatusSeeOther {
 		t.Errorf("after the window = %d", p.Status)
