@@ -27,8 +27,8 @@ import (
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/tenants"
 	"github.com/tallyhq/tally/web"
-	"github.com/tallyhq/tally/web/portal"
 	"github.com/tallyhq/tally/web/console"
+	"github.com/tallyhq/tally/web/portal"
 	"github.com/tallyhq/tally/webhooks"
 )
 

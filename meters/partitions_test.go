@@ -29,7 +29,7 @@ func TestMonthlyPartitions(t *testing.T) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
 		first := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-		svc := meters.NewService(db, domain.NewFixedClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)))
+		svc := meters.NewService(db, domain.NewFixedClock(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)), nil)
 		m, err := svc.Create(ctx, tenant, meters.CreateInput{Key: "tokens", EventName: "llm", Aggregation: meters.Aggregation{Type: meters.Sum, Field: "tokens"}})
 		if err != nil {
 			t.Fatal(err)

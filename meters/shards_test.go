@@ -25,7 +25,7 @@ func TestConcurrentWritersOfOneCustomerAgreeWithRawEvents(t *testing.T) {
 		ctx := context.Background()
 		tenant := newTenant(t, db)
 		start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-		svc := meters.NewService(db, domain.NewFixedClock(start.AddDate(0, 1, 0)))
+		svc := meters.NewService(db, domain.NewFixedClock(start.AddDate(0, 1, 0)), nil)
 		var ms []meters.Meter
 		for _, typ := range []meters.AggregationType{meters.Count, meters.Sum, meters.Max, meters.Latest} {
 			in := meters.CreateInput{Key: "m_" + string(typ), EventName: "llm", Aggregation: meters.Aggregation{Type: typ, Field: "tokens"}}
