@@ -25,6 +25,7 @@ type crashProc struct {
 	cmd   *exec.Cmd
 	base  string
 	kills int
+	down  time.Duration // time from kills to listening again, in all
 	logs  syncBuffer
 }
 
@@ -65,12 +66,26 @@ func (p *crashProc) url() string {
 func (p *crashProc) killAndRestart() {
 	p.t.Helper()
 	p.mu.Lock()
+	killed := time.Now()
 	_ = p.cmd.Process.Kill()
 	_ = p.cmd.Wait()
 	p.cmd, p.base = nil, ""
 	p.kills++
 	p.mu.Unlock()
 	p.start()
+	p.mu.Lock()
+	p.down += time.Since(killed)
+	p.mu.Unlock()
+}
+
+// meanRestart is how long the server was down per kill, on average.
+func (p *crashProc) meanRestart() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.kills == 0 {
+		return 0
+	}
+	return (p.down / time.Duration(p.kills)).Round(time.Millisecond)
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer per process and readers.
