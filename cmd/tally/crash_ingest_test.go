@@ -31,7 +31,7 @@ func TestCrashDuringIngestionCountsEveryAcceptedEventOnce(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	t.Parallel()
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	for _, d := range []store.Dialect{store.Postgres, store.SQLite} {
 		t.Run(string(d), func(t *testing.T) {
 			const (

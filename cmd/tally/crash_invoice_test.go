@@ -36,7 +36,7 @@ func TestCrashDuringInvoiceRunsAndWebhookDelivery(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	t.Parallel()
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	for _, d := range []store.Dialect{store.Postgres, store.SQLite} {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
