@@ -20,7 +20,7 @@ import (
 // decode reads a JSON object body into v. Broken JSON is malformed (400);
 // JSON of the wrong shape or type is invalid (422) with the field named, as
 // is a decimal beyond the request limits (domain.CheckDecimal: 18 digits
-// before the point, 12 after).
+// before the point, 12 after) or a text beyond domain.MaxText characters.
 // Unknown fields are ignored, as Stripe's and Lago's clients expect.
 func decode(c echo.Context, v any) error {
 	body, err := readBody(c)
@@ -103,7 +103,7 @@ func decodeJSON(body []byte, v any, checkText bool) error {
 		return domain.Invalid("body", "%s", err.Error())
 	}
 	var p domain.Problems
-	decimalLimitProblems(&p, reflect.ValueOf(v), "")
+	requestLimitProblems(&p, reflect.ValueOf(v), "")
 	return p.Err()
 }
 

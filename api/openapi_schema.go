@@ -15,6 +15,7 @@ import (
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/customers/cycle"
+	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/meters"
 	"github.com/tallyhq/tally/plans"
@@ -251,6 +252,9 @@ func fieldSchema(t reflect.Type, tag fieldTag, d direction) map[string]any {
 		if tag.max != nil {
 			s[hi] = *tag.max
 		}
+	}
+	if _, set := s["maxLength"]; d == request && s["type"] == "string" && !set && tag.enum == "" {
+		s["maxLength"] = domain.MaxText // decode refuses longer text
 	}
 	if tag.nullable || t.Kind() == reflect.Pointer {
 		s = nullable(s)

@@ -6,12 +6,47 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 )
+
+// shared is the binary the crash and fault tests share, built once (each
+// build takes seconds on a loaded machine); TestMain removes it.
+var shared struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+	out      []byte
+}
+
+// sharedTally builds this command once for every test that asks.
+func sharedTally(t *testing.T) string {
+	t.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "tally-bin-"); shared.err != nil {
+			return
+		}
+		shared.bin = filepath.Join(shared.dir, "tally")
+		shared.out, shared.err = exec.Command("go", "build", "-o", shared.bin, ".").CombinedOutput()
+	})
+	if shared.err != nil {
+		t.Fatalf("build: %v\n%s", shared.err, shared.out)
+	}
+	return shared.bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		_ = os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
 
 // crashProc is a `tally serve` process on one database that a crash test
 // kills with SIGKILL (no shutdown, no flush) and starts again, as often as
@@ -25,6 +60,7 @@ type crashProc struct {
 	cmd   *exec.Cmd
 	base  string
 	kills int
+	down  time.Duration // time from kills to listening again, in all
 	logs  syncBuffer
 }
 
@@ -65,12 +101,26 @@ func (p *crashProc) url() string {
 func (p *crashProc) killAndRestart() {
 	p.t.Helper()
 	p.mu.Lock()
+	killed := time.Now()
 	_ = p.cmd.Process.Kill()
 	_ = p.cmd.Wait()
 	p.cmd, p.base = nil, ""
 	p.kills++
 	p.mu.Unlock()
 	p.start()
+	p.mu.Lock()
+	p.down += time.Since(killed)
+	p.mu.Unlock()
+}
+
+// meanRestart is how long the server was down per kill, on average.
+func (p *crashProc) meanRestart() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.kills == 0 {
+		return 0
+	}
+	return (p.down / time.Duration(p.kills)).Round(time.Millisecond)
 }
 
 // syncBuffer is a bytes.Buffer safe for one writer per process and readers.

@@ -20,17 +20,18 @@ import (
 // TestCrashDuringIngestionCountsEveryAcceptedEventOnce sends batches of
 // events from several clients while the server is killed with SIGKILL
 // several times. A client resends a batch that got no 202 (the connection
-// died, or the client gave up waiting after 300 ms while the server went on)
+// died, or the client gave up waiting after 1 s — more on each resend — while
+// the server went on)
 // with the same event ids, as a client would, until it gets one.
-// Afterwards every event is counted exactly once: the meter's usage, read
-// from the rollups, equals the number of distinct ids sent, and so does
-// the stored events' count.
+// Afterwards every event is counted exactly once: the usage series and the
+// proposed invoices (which read the rollups the ingestion keeps) count the
+// number of distinct ids sent, and so does the stored events' count.
 func TestCrashDuringIngestionCountsEveryAcceptedEventOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	t.Parallel()
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	for _, d := range []store.Dialect{store.Postgres, store.SQLite} {
 		t.Run(string(d), func(t *testing.T) {
 			const (
@@ -43,15 +44,27 @@ func TestCrashDuringIngestionCountsEveryAcceptedEventOnce(t *testing.T) {
 			p := newCrashProc(t, bin, "TALLY_DATABASE_URL="+url, "TALLY_ROOT_KEY=root")
 			key := crashTenant(t, p, "ingest")
 			p.must(201, "POST", "/v1/meters", key, `{"key":"calls","event_name":"api.call","aggregation":{"type":"count"}}`, nil)
+			p.must(201, "POST", "/v1/plans", key, `{"key":"metered","currency":"USD","interval":"month","prices":[{"key":"calls","type":"usage","meter":"calls","model":"per_unit","amount":"0.001"}]}`, nil)
+			start := time.Now().UTC().Truncate(time.Second).Add(-2 * time.Hour)
 			cus := make([]string, clients)
+			subs := make([]string, clients)
 			for c := range cus {
 				var out struct{ ID string }
 				p.must(201, "POST", "/v1/customers", key, fmt.Sprintf(`{"external_id":"c%d","currency":"USD"}`, c), &out)
 				cus[c] = out.ID
+				p.must(201, "POST", "/v1/subscriptions", key, fmt.Sprintf(`{"customer":"c%d","plan":"metered","start_at":%q}`, c, start.Add(-time.Hour).Format(time.RFC3339)), &out)
+				subs[c] = out.ID
+				// The proposed invoice makes the meter's rollup series, so
+				// ingestion below folds every new event into it.
+				p.must(200, "GET", "/v1/subscriptions/"+out.ID+"/proposed_invoice", key, "", nil)
 			}
-			start := time.Now().UTC().Truncate(time.Second).Add(-2 * time.Hour)
 			var acked, requests, resent, accepted, duplicates atomic.Int64
-			impatient := &http.Client{Timeout: 300 * time.Millisecond}
+			// An impatient client: 1 s for the first try, more for each
+			// resend of the same batch (so a slow machine still finishes).
+			impatient := make([]*http.Client, 10)
+			for i := range impatient {
+				impatient[i] = &http.Client{Timeout: time.Duration(i+1) * time.Second}
+			}
 			var wg sync.WaitGroup
 			errs := make(chan error, clients)
 			for c := 0; c < clients; c++ {
@@ -65,7 +78,7 @@ func TestCrashDuringIngestionCountsEveryAcceptedEventOnce(t *testing.T) {
 								resent.Add(1)
 							}
 							requests.Add(1)
-							st, reply, err := p.sendWith(impatient, "POST", "/v1/events/batch", key, body)
+							st, reply, err := p.sendWith(impatient[min(try, len(impatient)-1)], "POST", "/v1/events/batch", key, body)
 							if err != nil || st >= 500 {
 								time.Sleep(20 * time.Millisecond) // the server is down or restarting: resend
 								continue
@@ -116,11 +129,29 @@ func TestCrashDuringIngestionCountsEveryAcceptedEventOnce(t *testing.T) {
 					counted = counted.Add(pt.Value)
 				}
 			}
+			billed := decimal.Zero
+			for _, id := range subs {
+				var inv struct {
+					Lines []struct {
+						PriceKey string          `json:"price_key"`
+						Quantity decimal.Decimal `json:"quantity"`
+					} `json:"lines"`
+				}
+				p.must(200, "GET", "/v1/subscriptions/"+id+"/proposed_invoice", key, "", &inv)
+				for _, l := range inv.Lines {
+					if l.PriceKey == "calls" {
+						billed = billed.Add(l.Quantity)
+					}
+				}
+			}
 			stored := countEvents(t, url)
-			t.Logf("%s: %d events sent in %d batches (%d requests, %d resent for want of a 202: a kill or the 300 ms client timeout), kills: %d; 202 replies: %d accepted + %d duplicates; counted by the meter: %s; stored events: %d",
-				d, want, total, requests.Load(), resent.Load(), p.kills, accepted.Load(), duplicates.Load(), counted, stored)
+			t.Logf("%s: %d events sent in %d batches (%d requests, %d resent for want of a 202: refused while restarting, cut by a kill, or timed out), kills: %d (restart %s on average); 202 replies: %d accepted + %d duplicates; counted by the usage series: %s; billed on the proposed invoices: %s; stored events: %d",
+				d, want, total, requests.Load(), resent.Load(), p.kills, p.meanRestart(), accepted.Load(), duplicates.Load(), counted, billed, stored)
 			if !counted.Equal(decimal.NewFromInt(want)) {
 				t.Errorf("the meter counts %s events, want %d (each sent event exactly once)", counted, want)
+			}
+			if !billed.Equal(decimal.NewFromInt(want)) {
+				t.Errorf("the proposed invoices bill %s events, want %d", billed, want)
 			}
 			if stored != want {
 				t.Errorf("%d events stored, want %d", stored, want)

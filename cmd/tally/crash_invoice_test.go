@@ -36,7 +36,7 @@ func TestCrashDuringInvoiceRunsAndWebhookDelivery(t *testing.T) {
 		t.Skip("builds the binary; skipped with -short")
 	}
 	t.Parallel()
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	for _, d := range []store.Dialect{store.Postgres, store.SQLite} {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
@@ -62,10 +62,21 @@ func TestCrashDuringInvoiceRunsAndWebhookDelivery(t *testing.T) {
 			}
 			const run = `{"as_of":"2026-01-01T00:00:00Z"}`
 			// Three kills mid-run: a run is started, and the server dies
-			// 50–300 ms later, while it drafts.
+			// once it has drafted its first invoice (the first time), or
+			// 50–300 ms later (then).
 			for k := 0; k < 3; k++ {
 				p.must(202, "POST", "/v1/invoice_runs", key, run, nil)
-				time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+				if k == 0 {
+					for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
+						var page struct{ Data []any }
+						p.must(200, "GET", "/v1/invoices?limit=1", key, "", &page)
+						if len(page.Data) > 0 {
+							break
+						}
+					}
+				} else {
+					time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+				}
 				p.killAndRestart()
 			}
 			var final struct {

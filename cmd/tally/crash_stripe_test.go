@@ -28,7 +28,7 @@ func TestCrashDuringStripeSyncLeavesOneStripeInvoicePerInvoice(t *testing.T) {
 	}
 	t.Parallel()
 	mock := startStripeMock(t)
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	const subs, months, kills, workers = 10, 4, 4, 4
 	state, base := newStripeState(t, mock, 30*time.Millisecond)
 	p := newCrashProc(t, bin, "TALLY_DATABASE_URL="+storetest.URL(t, store.Postgres), "TALLY_ROOT_KEY=root",
@@ -121,7 +121,7 @@ func TestCrashDuringStripeSyncLeavesOneStripeInvoicePerInvoice(t *testing.T) {
 	state.mu.Lock()
 	calls, replays, refused, refusals, lost := state.calls, state.replays, state.refused, state.refusals, state.lost
 	state.mu.Unlock()
-	t.Logf("kills %d; invoices %d (%d finalized); sync requests %d (%d failed by a kill); Stripe calls %d (done with the answer lost to a kill %d), answered from the idempotency cache %d, refused by stripe-mock %d; Stripe invoices per Tally invoice ≠ 1: %d, with wrong items or status: %d",
+	t.Logf("kills %d; invoices %d (%d finalized); sync requests %d (%d refused or cut while the server was down); Stripe calls %d (done with the answer lost to a kill %d), answered from the idempotency cache %d, refused by stripe-mock %d; Stripe invoices per Tally invoice ≠ 1: %d, with wrong items or status: %d",
 		p.kills, len(final), (len(final)+1)/2, attempts.Load(), failed.Load(), calls, lost, replays, refused, dupes, wrong)
 	if refused != 0 {
 		t.Errorf("stripe-mock refused %d requests, first: %s", refused, refusals[0])

@@ -124,7 +124,7 @@ func TestPostgresRestartedUnderLoad(t *testing.T) {
 	}
 	t.Parallel()
 	pg := startPrivatePostgres(t)
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	p := newCrashProc(t, bin, "TALLY_DATABASE_URL="+pg.url(), "TALLY_ROOT_KEY=root")
 	key := crashTenant(t, p, "outage")
 	p.must(201, "POST", "/v1/meters", key, `{"key":"calls","event_name":"api.call","aggregation":{"type":"count"}}`, nil)

@@ -64,7 +64,7 @@ func TestSecretsAreNeverLogged(t *testing.T) {
 	if !strings.Contains(dbURL, dbPassword) {
 		t.Fatalf("could not put a password into %s", dbURL)
 	}
-	bin := buildTally(t)
+	bin := sharedTally(t)
 	env := []string{"TALLY_DATABASE_URL=" + dbURL, "TALLY_ROOT_KEY=" + rootKey, "TALLY_LOG_LEVEL=debug",
 		"STRIPE_API_KEY=" + stripeKey, "STRIPE_API_BASE=" + stripeSrv.URL, "STRIPE_WEBHOOK_SECRET=" + stripeWebhook, "STRIPE_MAX_RETRIES=1",
 		"TALLY_SCHEDULER=on", "TALLY_WEBHOOK_SCHEDULE=@every 1s"}
