@@ -43,6 +43,7 @@ func TestEveryBadSettingIsOneLineNamingItTheValueAndWhatIsAllowed(t *testing.T) 
 		"TALLY_TRUSTED_PROXIES":      "10.0.0.0/33",
 		"TALLY_SHUTDOWN_TIMEOUT":     "0s",
 		"TALLY_TEST_CLOCK":           "maybe",
+		"TALLY_PPROF_ADDR":           "localhost",
 		"TALLY_URL":                  "127.0.0.1:8080",
 	}
 	free := map[string]bool{"TALLY_ROOT_KEY": true, "STRIPE_API_KEY": true, "STRIPE_API_BASE": true, "STRIPE_WEBHOOK_SECRET": true}
