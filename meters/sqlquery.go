@@ -109,6 +109,19 @@ func (s *sqlStore) fromRollups(ctx context.Context, tenantID string, m Meter, cu
 			total.merge(p)
 			continue
 		}
+		if minute := grains[len(grains)-1]; seg.start == floorTo(seg.start, minute.size) {
+			// A window ending inside a minute (a live preview ends at now):
+			// the minute's rollup is the segment's when every event it
+			// counts lies before the end.
+			p, err := s.rollupSegment(ctx, m, minute.table, seriesID, customer, seg.start, seg.start+1)
+			if err != nil {
+				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
+			}
+			if p.count == 0 || p.maxTs < seg.end {
+				total.merge(p)
+				continue
+			}
+		}
 		events, err := s.rawEvents(ctx, tenantID, m, customer, seg.start, seg.end)
 		if err != nil {
 			return decimal.Zero, err
@@ -205,12 +218,13 @@ func (s *sqlStore) rollupSegment(ctx context.Context, m Meter, table, seriesID, 
 		N int64
 		S decimal.Decimal
 		M decimal.NullDecimal
+		T int64
 	}
-	if err := s.read(ctx).Raw("SELECT coalesce(sum(event_count), 0) AS n, coalesce(sum(sum_value), 0) AS s, max(max_value) AS m FROM "+table+" WHERE "+where,
+	if err := s.read(ctx).Raw("SELECT coalesce(sum(event_count), 0) AS n, coalesce(sum(sum_value), 0) AS s, max(max_value) AS m, coalesce(max(max_ts), 0) AS t FROM "+table+" WHERE "+where,
 		seriesID, customer, start, end).Scan(&agg).Error; err != nil {
 		return p, err
 	}
-	p.count, p.sum = agg.N, agg.S
+	p.count, p.sum, p.maxTs = agg.N, agg.S, agg.T
 	if agg.M.Valid {
 		v := agg.M.Decimal
 		p.max = &v
