@@ -22,6 +22,7 @@ type Service struct {
 	log       *slog.Logger
 	metrics   RunMetrics
 	balances  *balanceCache
+	flights   *balanceFlights // live balance computations in flight, shared
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -37,7 +38,7 @@ func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage U
 		log = slog.Default()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: noMetrics{}, balances: newBalanceCache(), bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: noMetrics{}, balances: newBalanceCache(), flights: newBalanceFlights(), bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 
