@@ -149,13 +149,23 @@ func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string
 		return nil, err
 	}
 	st := s.balances.stamp(tenantID, cu.ID, cu.ExternalID)
-	units, until, err := s.creditBalance(ctx, tenantID, cu.ID, at)
+	if !live {
+		units, _, err := s.creditBalance(ctx, tenantID, cu.ID, at)
+		return units, err
+	}
+	// Live: share a computation in flight from the same versions (see
+	// balanceFlights), unless time alone has changed its answer since.
+	units, until, computed, err := s.flights.do(st, now, func() ([]credits.UnitBalance, time.Time, error) {
+		return s.creditBalance(context.WithoutCancel(ctx), tenantID, cu.ID, at) // others may wait on it
+	})
+	if err == nil && !now.Before(until) {
+		units, until, err = s.creditBalance(ctx, tenantID, cu.ID, at)
+		computed = now
+	}
 	if err != nil {
 		return nil, err
 	}
-	if live {
-		s.balances.put(st, now, until, units)
-	}
+	s.balances.put(st, computed, until, units)
 	return units, nil
 }
 

@@ -22,6 +22,7 @@ type Service struct {
 	log       *slog.Logger
 	metrics   RunMetrics
 	balances  *BalanceCache
+	flights   *balanceFlights // live balance computations in flight, shared
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -48,7 +49,7 @@ func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage U
 		metrics = noMetrics{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: metrics, balances: balances, bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: metrics, balances: balances, flights: newBalanceFlights(), bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 

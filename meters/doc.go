@@ -25,4 +25,14 @@
 // store (sqlstore.go and the sql*/rollup* files, one dialect value for what
 // SQLite and Postgres do differently) is the one NewService uses; package
 // meters/eventstoretest is the conformance suite every store must pass.
+//
+// Growing tables (the SQL store): an event's id goes first into event_ids,
+// keyed (tenant_id, id), which decides exactly-once; only the winners go
+// into events, keyed (tenant_id, ts, id). On Postgres events is partitioned
+// by UTC month (partitions.go): the store creates a batch's missing
+// partitions before its transaction, and ArchiveEventsBefore detaches the
+// months of finalized periods, after which ingestion rejects their events
+// on their timestamp. Rollup rows carry a shard (shards.go): concurrent
+// writers of one process fold into different rows of a bucket instead of
+// queueing on one row lock, and every read merges a bucket's shards.
 package meters

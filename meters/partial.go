@@ -13,10 +13,15 @@ type partial struct {
 	latestID  string
 	latestVal *decimal.Decimal
 	hasLatest bool
+	// maxTs is the greatest timestamp counted (meaningful when count > 0).
+	maxTs int64
 }
 
 // add folds one event (and its field value, if the meter reads one) in.
 func (p *partial) add(ts int64, id string, v *decimal.Decimal) {
+	if p.count == 0 || ts > p.maxTs {
+		p.maxTs = ts
+	}
 	p.count++
 	if v == nil {
 		return
@@ -34,6 +39,9 @@ func (p *partial) add(ts int64, id string, v *decimal.Decimal) {
 
 // merge folds another partial in.
 func (p *partial) merge(q partial) {
+	if q.count > 0 && (p.count == 0 || q.maxTs > p.maxTs) {
+		p.maxTs = q.maxTs
+	}
 	p.count += q.count
 	p.sum = p.sum.Add(q.sum)
 	if q.max != nil && (p.max == nil || q.max.GreaterThan(*p.max)) {

@@ -106,15 +106,15 @@ func (d deltas) applyGrain(tx *gorm.DB, dialect sqlDialect, table string, shard 
 	for start := 0; start < len(keys); start += chunk {
 		end := min(start+chunk, len(keys))
 		var sb strings.Builder
-		args := make([]any, 0, (end-start)*10)
-		sb.WriteString("INSERT INTO " + table + " (series_id, customer, bucket, shard, event_count, sum_value, max_value, latest_ts, latest_id, latest_value) VALUES ")
+		args := make([]any, 0, (end-start)*11)
+		sb.WriteString("INSERT INTO " + table + " (series_id, customer, bucket, shard, event_count, sum_value, max_value, latest_ts, latest_id, latest_value, max_ts) VALUES ")
 		for i, k := range keys[start:end] {
 			if i > 0 {
 				sb.WriteString(",")
 			}
-			sb.WriteString("(?,?,?,?,?,?,?,?,?,?)")
+			sb.WriteString("(?,?,?,?,?,?,?,?,?,?,?)")
 			r := toRollupRow(k, shard, *d[k])
-			args = append(args, r.SeriesID, r.Customer, r.Bucket, r.Shard, r.EventCount, r.SumValue, r.MaxValue, r.LatestTs, r.LatestID, r.LatestValue)
+			args = append(args, r.SeriesID, r.Customer, r.Bucket, r.Shard, r.EventCount, r.SumValue, r.MaxValue, r.LatestTs, r.LatestID, r.LatestValue, r.MaxTs)
 		}
 		sb.WriteString(" ON CONFLICT (series_id, customer, bucket, shard) DO UPDATE SET ")
 		sb.WriteString(dialect.mergeSQL(table))

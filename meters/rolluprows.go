@@ -20,12 +20,13 @@ type rollupRow struct {
 	LatestTs    *int64
 	LatestID    *string
 	LatestValue decimal.NullDecimal
+	MaxTs       int64 // the greatest timestamp counted in the row
 }
 
 func (rollupRow) TableName() string { return "usage_rollups" }
 
 func (r rollupRow) partial() partial {
-	p := partial{count: r.EventCount, sum: r.SumValue}
+	p := partial{count: r.EventCount, sum: r.SumValue, maxTs: r.MaxTs}
 	if r.MaxValue.Valid {
 		v := r.MaxValue.Decimal
 		p.max = &v
@@ -41,7 +42,7 @@ func (r rollupRow) partial() partial {
 }
 
 func toRollupRow(k rollupKey, shard int, p partial) rollupRow {
-	r := rollupRow{SeriesID: k.series, Customer: k.customer, Bucket: k.bucket, Shard: shard, EventCount: p.count, SumValue: p.sum}
+	r := rollupRow{SeriesID: k.series, Customer: k.customer, Bucket: k.bucket, Shard: shard, EventCount: p.count, SumValue: p.sum, MaxTs: p.maxTs}
 	if p.max != nil {
 		r.MaxValue = decimal.NullDecimal{Decimal: *p.max, Valid: true}
 	}

@@ -94,6 +94,10 @@ func TestConcurrentWritersOfOneCustomerAgreeWithRawEvents(t *testing.T) {
 			{Period: domain.Period{Start: start, End: start.AddDate(0, 1, 0)}},
 			{Period: domain.Period{Start: start.Add(17*time.Minute + 30*time.Second), End: start.Add(71 * time.Minute)}},
 			{Period: domain.Period{Start: start.Add(time.Hour), End: start.Add(89*time.Minute + 59*time.Second)}},
+			// Ending inside a minute after its last event (the minute's
+			// rollup serves it), and before its last event (raw events do).
+			{Period: domain.Period{Start: start, End: start.Add(45*time.Minute + 30*time.Second + 500*time.Millisecond)}},
+			{Period: domain.Period{Start: start, End: start.Add(45*time.Minute + 15*time.Second)}},
 		}
 		for _, m := range ms {
 			for wi, w := range windows {

@@ -80,7 +80,8 @@ func (d postgresDialect) mergeSQL(table string) string {
 				max_value = CASE WHEN R.max_value IS NULL OR excluded.max_value > R.max_value THEN excluded.max_value ELSE R.max_value END,
 				latest_value = CASE WHEN `+newer+` THEN excluded.latest_value ELSE R.latest_value END,
 				latest_id = CASE WHEN `+newer+` THEN excluded.latest_id ELSE R.latest_id END,
-				latest_ts = CASE WHEN `+newer+` THEN excluded.latest_ts ELSE R.latest_ts END`, "R.", table+".")
+				latest_ts = CASE WHEN `+newer+` THEN excluded.latest_ts ELSE R.latest_ts END,
+				max_ts = GREATEST(R.max_ts, excluded.max_ts)`, "R.", table+".")
 }
 
 // sqliteDialect: one writer at a time (store.Open keeps one connection), so
@@ -102,5 +103,5 @@ func (sqliteDialect) lockCreating(tx *gorm.DB, id string) error   { return nil }
 func (sqliteDialect) mergesInGo() bool                            { return true }
 func (sqliteDialect) mergeSQL(string) string {
 	return `event_count = excluded.event_count, sum_value = excluded.sum_value, max_value = excluded.max_value,
-				latest_ts = excluded.latest_ts, latest_id = excluded.latest_id, latest_value = excluded.latest_value`
+				latest_ts = excluded.latest_ts, latest_id = excluded.latest_id, latest_value = excluded.latest_value, max_ts = excluded.max_ts`
 }

@@ -102,16 +102,25 @@ func (s *sqlStore) fromRollups(ctx context.Context, tenantID string, m Meter, cu
 	var total partial
 	for _, seg := range cover(start, end, 0) {
 		if seg.grain >= 0 {
-			var rows []rollupRow
-			if err := s.read(ctx).Table(grains[seg.grain].table).
-				Where("series_id = ? AND customer = ? AND bucket >= ? AND bucket < ?", seriesID, customer, seg.start, seg.end).
-				Find(&rows).Error; err != nil {
+			p, err := s.rollupSegment(ctx, m, grains[seg.grain].table, seriesID, customer, seg.start, seg.end)
+			if err != nil {
 				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
 			}
-			for _, r := range rows {
-				total.merge(r.partial())
-			}
+			total.merge(p)
 			continue
+		}
+		if minute := grains[len(grains)-1]; seg.start == floorTo(seg.start, minute.size) {
+			// A window ending inside a minute (a live preview ends at now):
+			// the minute's rollup is the segment's when every event it
+			// counts lies before the end.
+			p, err := s.rollupSegment(ctx, m, minute.table, seriesID, customer, seg.start, seg.start+1)
+			if err != nil {
+				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
+			}
+			if p.count == 0 || p.maxTs < seg.end {
+				total.merge(p)
+				continue
+			}
 		}
 		events, err := s.rawEvents(ctx, tenantID, m, customer, seg.start, seg.end)
 		if err != nil {
@@ -183,4 +192,54 @@ func (s *sqlStore) lastBefore(ctx context.Context, tenantID string, m Meter, cus
 		last := rows[len(rows)-1]
 		cursorTs, cursorID = last.Ts, last.ID
 	}
+}
+
+// rollupSegment is the partial of the series' rollup rows (every bucket
+// and shard) of one grain in [start, end). Where the database adds
+// decimals exactly (Postgres numeric), it merges them in SQL and returns
+// one row however many hours and shards the segment spans: count and sum
+// added, the greatest max, and, for latest, the row of the greatest
+// (latest_ts, latest_id by bytes). Elsewhere (SQLite, TEXT decimals) the
+// rows are read and merged in Go.
+func (s *sqlStore) rollupSegment(ctx context.Context, m Meter, table, seriesID, customer string, start, end int64) (partial, error) {
+	const where = "series_id = ? AND customer = ? AND bucket >= ? AND bucket < ?"
+	var p partial
+	if s.d.mergesInGo() {
+		var rows []rollupRow
+		if err := s.read(ctx).Table(table).Where(where, seriesID, customer, start, end).Find(&rows).Error; err != nil {
+			return p, err
+		}
+		for _, r := range rows {
+			p.merge(r.partial())
+		}
+		return p, nil
+	}
+	var agg struct {
+		N int64
+		S decimal.Decimal
+		M decimal.NullDecimal
+		T int64
+	}
+	if err := s.read(ctx).Raw("SELECT coalesce(sum(event_count), 0) AS n, coalesce(sum(sum_value), 0) AS s, max(max_value) AS m, coalesce(max(max_ts), 0) AS t FROM "+table+" WHERE "+where,
+		seriesID, customer, start, end).Scan(&agg).Error; err != nil {
+		return p, err
+	}
+	p.count, p.sum, p.maxTs = agg.N, agg.S, agg.T
+	if agg.M.Valid {
+		v := agg.M.Decimal
+		p.max = &v
+	}
+	if m.Aggregation.Type != Latest {
+		return p, nil
+	}
+	var rows []rollupRow
+	if err := s.read(ctx).Table(table).Where(where+" AND latest_ts IS NOT NULL AND latest_id IS NOT NULL", seriesID, customer, start, end).
+		Order("latest_ts DESC, " + s.d.byteID("latest_id") + " DESC").Limit(1).Find(&rows).Error; err != nil {
+		return p, err
+	}
+	if len(rows) == 1 {
+		l := rows[0].partial()
+		p.hasLatest, p.latestTs, p.latestID, p.latestVal = l.hasLatest, l.latestTs, l.latestID, l.latestVal
+	}
+	return p, nil
 }
