@@ -14,6 +14,7 @@ import (
 //	qty AMOUNT [LOCALE]             "12,500" or "0.25" (exact, grouped)
 //	date TIME ZONE                  "Dec 1, 2026" in the IANA zone
 //	datetime TIME ZONE              "Dec 1, 2026, 14:05 CET"
+//	period START END ZONE           "Mar 1, 2026 – Mar 31, 2026" (the days a half-open period covers)
 //	percent DECIMAL                 "80%" (a fraction 0.8, or a percent when over 1 is meant: see Percent)
 //	dec STRING                      a decimal from a string (for literals)
 func Funcs() template.FuncMap {
@@ -27,6 +28,7 @@ func Funcs() template.FuncMap {
 			return DateTime(t, zone)
 		},
 		"percent": func(d any) string { return Percent(toDecimal(d)) },
+		"period":  func(start, end time.Time, zone string) string { return PeriodDates(start, end, zone) },
 		"dec":     func(s string) decimal.Decimal { return decimal.RequireFromString(s) },
 	}
 }
@@ -189,4 +191,23 @@ func DateTime(t time.Time, zone string) string {
 		return "—"
 	}
 	return t.In(location(zone)).Format("Jan 2, 2006, 15:04 MST")
+}
+
+// PeriodDates writes the days a half-open period [start, end) covers in
+// zone, as a person reads a billing period: a month from Mar 1 to Apr 1
+// midnight is "Mar 1, 2026 – Mar 31, 2026" (the end instant itself is not
+// in the period); a period inside one day is that day; no end is "from
+// <start>".
+func PeriodDates(start, end time.Time, zone string) string {
+	if end.IsZero() {
+		return "from " + Date(start, zone)
+	}
+	from, to := Date(start, zone), Date(start, zone)
+	if end.After(start) {
+		to = Date(end.Add(-time.Nanosecond), zone)
+	}
+	if from == to {
+		return from
+	}
+	return from + " – " + to
 }

@@ -62,3 +62,20 @@ func TestDatesAreWrittenInTheCustomersZone(t *testing.T) {
 		t.Errorf("no time should read as a dash, got %q", got)
 	}
 }
+
+func TestPeriodDatesShowTheDaysAHalfOpenPeriodCovers(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse(time.RFC3339, s); return v }
+	cases := []struct{ name, start, end, zone, want string }{
+		{"a month ends on its last day, not on the next first", "2026-02-28T23:00:00Z", "2026-03-31T22:00:00Z", "Europe/Berlin", "Mar 1, 2026 – Mar 31, 2026"},
+		{"a period inside one day is that day", "2026-03-05T09:00:00Z", "2026-03-05T17:00:00Z", "UTC", "Mar 5, 2026"},
+		{"a period ending mid-day keeps that day", "2026-03-01T00:00:00Z", "2026-03-12T14:00:00Z", "UTC", "Mar 1, 2026 – Mar 12, 2026"},
+		{"an open-ended period says from", "2026-03-01T00:00:00Z", "", "UTC", "from Mar 1, 2026"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := PeriodDates(d(c.start), d(c.end), c.zone); got != c.want {
+				t.Errorf("PeriodDates = %q, want %q", got, c.want)
+			}
+		})
+	}
+}
