@@ -45,23 +45,11 @@ func (p *pacer) wait(ctx context.Context) error {
 // same customer's events are ingested at half the peak rate measured just
 // before on this server.
 func balanceBench(ctx context.Context, h *harness, o Options, r *Report) error {
-	t, err := h.newTenant(ctx, "bench balance")
+	sc, err := h.subscribedCustomer(ctx, "bench balance", "c0")
 	if err != nil {
 		return err
 	}
-	if err := h.catalog(ctx, t); err != nil {
-		return err
-	}
-	now := time.Now()
-	from, to := currentWindow(now)
-	cust, err := h.customer(ctx, t, "c0")
-	if err != nil {
-		return err
-	}
-	sub, err := h.subscribe(ctx, t, "c0", from)
-	if err != nil {
-		return err
-	}
+	t, cust, sub, from, to := sc.tenant, sc.customer, sc.sub, sc.from, sc.to
 	if err := h.do(ctx, "POST", "/v1/customers/"+cust+"/credit_grants", t.Admin, map[string]string{"amount": "1000000.00"}, 201, nil); err != nil {
 		return err
 	}

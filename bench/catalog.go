@@ -77,3 +77,34 @@ func customerIDs(n int) []string {
 	}
 	return out
 }
+
+// subscribed is what a bench on one subscribed customer starts from.
+type subscribed struct {
+	tenant   tenant
+	customer string // the first customer's id (its external id is ext)
+	sub      string // its subscription's id
+	from, to time.Time
+}
+
+// subscribedCustomer creates a tenant named name with the bench catalog,
+// the customer ext and its subscription starting at the current window's
+// start (currentWindow): the common start of ingest, preview and balance.
+func (h *harness) subscribedCustomer(ctx context.Context, name, ext string) (subscribed, error) {
+	t, err := h.newTenant(ctx, name)
+	if err != nil {
+		return subscribed{}, err
+	}
+	if err := h.catalog(ctx, t); err != nil {
+		return subscribed{}, err
+	}
+	from, to := currentWindow(time.Now())
+	cust, err := h.customer(ctx, t, ext)
+	if err != nil {
+		return subscribed{}, err
+	}
+	sub, err := h.subscribe(ctx, t, ext, from)
+	if err != nil {
+		return subscribed{}, err
+	}
+	return subscribed{tenant: t, customer: cust, sub: sub, from: from, to: to}, nil
+}

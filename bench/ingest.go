@@ -13,23 +13,12 @@ import (
 // POST /v1/events/batch from o.Clients clients, checks that each was
 // stored exactly once, and measures the COPY baselines of the same rows.
 func ingestBench(ctx context.Context, h *harness, o Options, r *Report) error {
-	t, err := h.newTenant(ctx, "bench ingest")
-	if err != nil {
-		return err
-	}
-	if err := h.catalog(ctx, t); err != nil {
-		return err
-	}
 	custs := customerIDs(o.Customers)
-	now := time.Now()
-	from, to := currentWindow(now)
-	if _, err := h.customer(ctx, t, custs[0]); err != nil {
-		return err
-	}
-	sub, err := h.subscribe(ctx, t, custs[0], from)
+	sc, err := h.subscribedCustomer(ctx, "bench ingest", custs[0])
 	if err != nil {
 		return err
 	}
+	t, sub, from, to := sc.tenant, sc.sub, sc.from, sc.to
 	e := events{prefix: "i", customers: custs, at: spread(from, to, o.Events)}
 	o.logf("ingest: sending %d events of %d customers from %d clients", o.Events, o.Customers, o.Clients)
 	var s sent

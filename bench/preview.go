@@ -23,23 +23,12 @@ func goldenSpread(from, to time.Time) func(int) time.Time {
 // customers) and, after each, times o.Requests proposed invoices of the
 // first customer's subscription, one at a time.
 func previewBench(ctx context.Context, h *harness, o Options, r *Report) error {
-	t, err := h.newTenant(ctx, "bench preview")
-	if err != nil {
-		return err
-	}
-	if err := h.catalog(ctx, t); err != nil {
-		return err
-	}
 	custs := customerIDs(o.Customers)
-	now := time.Now()
-	from, to := currentWindow(now)
-	if _, err := h.customer(ctx, t, custs[0]); err != nil {
-		return err
-	}
-	sub, err := h.subscribe(ctx, t, custs[0], from)
+	sc, err := h.subscribedCustomer(ctx, "bench preview", custs[0])
 	if err != nil {
 		return err
 	}
+	t, sub, from, to := sc.tenant, sc.sub, sc.from, sc.to
 	e := events{prefix: "p", customers: custs, at: goldenSpread(from, to)}
 	loaded := 0
 	var p99s []float64

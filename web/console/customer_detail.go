@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -252,12 +251,8 @@ func subscribe(c *Console, ec echo.Context, se *session) error {
 	f := newForm(ec)
 	in := customers.CreateSubscriptionInput{Customer: cu.ExternalID, Plan: f.V("plan"), StartAt: f.timeField("start_at", "start_at", cu.Location()),
 		BillingCycle: f.V("billing_cycle"), ExternalID: strings.TrimSpace(f.V("external_id"))}
-	if s := strings.TrimSpace(f.V("trial_days")); s != "" {
-		n, aerr := strconv.Atoi(s)
-		if aerr != nil {
-			f.add("trial_days", "must be a whole number of days")
-		}
-		in.TrialDays = n
+	if n := f.intField("trial_days", "trial_days", "must be a whole number of days"); n != nil {
+		in.TrialDays = *n
 	}
 	if err = f.err(); err == nil {
 		_, err = c.svc.Invoicing.Subscribe(ctx, se.TenantID, in)
@@ -280,14 +275,7 @@ func grantCredits(c *Console, ec echo.Context, se *session) error {
 	f := newForm(ec)
 	in := credits.CreateInput{Name: f.V("name"), Amount: f.decimalField("amount", "amount"), Unit: strings.TrimSpace(f.V("unit")),
 		ConversionRate: f.decimalField("conversion_rate", "conversion_rate"), ExpiresAt: f.timeField("expires_at", "expires_at", cu.Location()),
-		Paid: f.V("paid") == "on", Price: f.decimalField("price", "price")}
-	if s := strings.TrimSpace(f.V("priority")); s != "" {
-		n, aerr := strconv.Atoi(s)
-		if aerr != nil {
-			f.add("priority", "must be a whole number")
-		}
-		in.Priority = &n
-	}
+		Paid: f.V("paid") == "on", Price: f.decimalField("price", "price"), Priority: f.intField("priority", "priority", "must be a whole number")}
 	if err = f.err(); err == nil {
 		if in.Paid { // as POST /v1/customers/{id}/credit_grants with paid: true
 			_, _, err = c.svc.Invoicing.PurchaseCredits(ctx, se.TenantID, cu.ID, in)

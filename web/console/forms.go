@@ -3,6 +3,7 @@ package console
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,6 +104,21 @@ func (f *formState) decimalField(name, path string) *decimal.Decimal {
 		return nil
 	}
 	return &d
+}
+
+// intField reads an optional whole number; a value that is not one adds
+// problem at path and reads as nil.
+func (f *formState) intField(name, path, problem string) *int {
+	s := strings.TrimSpace(f.V(name))
+	if s == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		f.add(path, problem)
+		return nil
+	}
+	return &n
 }
 
 // timeField reads an optional date (2026-12-01) or date and time
