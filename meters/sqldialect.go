@@ -53,7 +53,7 @@ type postgresDialect struct{}
 
 func (postgresDialect) rollupShards() int { return rollupShards }
 func (postgresDialect) partitioned() bool { return true }
-func (postgresDialect) bindsArrays() bool  { return true }
+func (postgresDialect) bindsArrays() bool { return true }
 
 func (postgresDialect) byteID(expr string) string { return expr + ` COLLATE "C"` }
 
