@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/tallyhq/tally/store"
 )
 
 // route is one registered endpoint, also described in /openapi.json.
@@ -29,6 +30,10 @@ type route struct {
 	// Peer says error replies may also come in the peer SDK's own shape
 	// (Lago's error_details, OpenMeter's problem+json, Flexprice's body).
 	Peer bool
+	// Replica says the route's usage reads may be served by the read
+	// replica (TALLY_READ_DATABASE_URL, store.ReplicaOK): a live view that
+	// accepts replication lag. Never on a route that writes or bills.
+	Replica bool
 }
 
 // idempotent reports whether the route honours Idempotency-Key: every POST
@@ -44,12 +49,23 @@ func (s *Server) add(r route, h echo.HandlerFunc) {
 	if r.idempotent() {
 		mw = append(mw, s.idempotent)
 	}
+	if r.Replica {
+		mw = append(mw, replicaOK)
+	}
 	s.echo.Add(r.Method, r.Path, h, mw...)
 	if r.Method == "GET" { // HEAD works wherever GET does (net/http drops the body)
 		head := r
 		head.Method, head.Summary = "HEAD", "As GET, headers only: "+r.Summary
 		s.routes = append(s.routes, head)
 		s.echo.Add("HEAD", r.Path, h, mw...)
+	}
+}
+
+// replicaOK lets the request's reads go to the read replica.
+func replicaOK(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(c.Request().WithContext(store.ReplicaOK(c.Request().Context())))
+		return next(c)
 	}
 }
 
@@ -108,7 +124,7 @@ func (s *Server) register() {
 	s.add(route{Method: "GET", Path: "/v1/customers", Access: Admin, Summary: "List customers.", Response: "CustomerList", Query: pg}, s.listCustomers)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id", Access: Admin, Summary: "Read a customer.", Response: "Customer"}, s.getCustomer)
 	s.add(route{Method: "PATCH", Path: "/v1/customers/:id", Access: Admin, Summary: "Change a customer.", Request: "CustomerUpdate", Response: "Customer"}, s.updateCustomer)
-	s.add(route{Method: "GET", Path: "/v1/customers/:id/usage", Access: Admin, Summary: "A meter's usage of the customer as a time series.", Response: "UsageSeries", Query: []string{"meter", "from", "to", "granularity"}}, s.customerUsage)
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/usage", Access: Admin, Summary: "A meter's usage of the customer as a time series.", Response: "UsageSeries", Query: []string{"meter", "from", "to", "granularity"}, Replica: true}, s.customerUsage)
 	s.add(route{Method: "POST", Path: "/v1/customers/:id/credit_grants", Access: Admin, Summary: "Grant prepaid credit (the currency, or a custom unit with its conversion_rate).", Request: "CreditGrantCreate", Response: "CreditGrant", Status: 201}, s.createGrant)
 	s.add(route{Method: "GET", Path: "/v1/customers/:id/credit_grants", Access: Admin, Summary: "The customer's credit grants and usable balance.", Response: "CreditGrantList"}, s.listGrants)
 	s.add(route{Method: "DELETE", Path: "/v1/customers/:id/credit_grants/:grant_id", Access: Admin, Summary: "Void what is left of a credit grant.", Response: "CreditGrant"}, s.voidGrant)
@@ -131,13 +147,13 @@ func (s *Server) register() {
 	s.add(route{Method: "POST", Path: "/v1/events/bulk", Access: Ingest, Summary: "Flexprice: send up to 1000 events {\"events\": [{event_id, event_name, external_customer_id, properties, timestamp}]}; 202 with a JSON object of strings.", Request: "FlexpriceBulk", Response: "FlexpriceAccepted", Status: 202, Peer: true}, s.flexpriceBulk)
 	s.add(route{Method: "POST", Path: "/api/v1/events", Access: Ingest, Summary: "OpenMeter (Content-Type application/cloudevents+json or application/cloudevents-batch+json: 204; problem+json errors) or Lago ({\"event\": {transaction_id, external_subscription_id, code, timestamp, properties}}: 200; 422 error_details).", Request: "LagoEvent", Response: "LagoEventReply", Empty: []int{204}, Peer: true}, s.apiEvents)
 	s.add(route{Method: "POST", Path: "/api/v1/events/batch", Access: Ingest, Summary: "Lago: send up to 1000 events; 200 {\"events\": [...]}, or 422 error_details by index naming the rejected ones (the others are stored).", Request: "LagoBatch", Response: "LagoBatchReply", Peer: true}, s.lagoBatch)
-	s.add(route{Method: "GET", Path: "/api/v1/customers/:external_customer_id/current_usage", Access: Admin, Summary: "Lago: the current period's usage of the subscription ?external_subscription_id=, from its proposed invoice.", Response: "LagoCurrentUsage", Query: []string{"external_subscription_id"}, Errors: []int{409}, Peer: true}, s.lagoCurrentUsage) // an ended subscription: 409 ended
+	s.add(route{Method: "GET", Path: "/api/v1/customers/:external_customer_id/current_usage", Access: Admin, Summary: "Lago: the current period's usage of the subscription ?external_subscription_id=, from its proposed invoice.", Response: "LagoCurrentUsage", Query: []string{"external_subscription_id"}, Errors: []int{409}, Peer: true, Replica: true}, s.lagoCurrentUsage) // an ended subscription: 409 ended
 	s.add(route{Method: "GET", Path: "/api/v1/meters/:slug/query", Access: Admin, Summary: "OpenMeter: a meter's quantity (by key) per window (windowSize MINUTE|HOUR|DAY) and subject.", Response: "MeterQueryResult", Query: []string{"from", "to", "windowSize", "subject", "groupBy"}, Peer: true}, s.openmeterMeterQuery)
 	s.add(route{Method: "POST", Path: "/api/v1/meters/:slug/query", Access: Admin, Summary: "OpenMeter: the meter query with its parameters in the body.", Request: "MeterQuery", Response: "MeterQueryResult", Peer: true}, s.openmeterMeterQuery)
 
 	// Invoices.
-	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}, Errors: []int{409}}, s.proposedInvoice) // an ended subscription: 409 ended
-	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}}, s.customerProposedInvoices)
+	s.add(route{Method: "GET", Path: "/v1/subscriptions/:id/proposed_invoice", Access: Admin, Summary: "The invoice the current period will close with, computed live up to ?at= (default now).", Response: "Invoice", Query: []string{"at"}, Errors: []int{409}, Replica: true}, s.proposedInvoice) // an ended subscription: 409 ended
+	s.add(route{Method: "GET", Path: "/v1/customers/:id/proposed_invoices", Access: Admin, Summary: "The proposed invoice of each active subscription of the customer.", Response: "InvoiceList", Query: []string{"at"}, Replica: true}, s.customerProposedInvoices)
 	s.add(route{Method: "POST", Path: "/v1/invoice_runs", Access: Admin, Summary: "Draft every missing invoice of periods ended by as_of (wait: true to finish before answering: 201; otherwise 202 while it runs).", Request: "InvoiceRunCreate", Response: "InvoiceRun", Status: 201, Also: []int{202}}, s.startRun)
 	s.add(route{Method: "GET", Path: "/v1/invoice_runs/:id", Access: Admin, Summary: "An invoice run's progress and failures.", Response: "InvoiceRun"}, s.getRun)
 	s.add(route{Method: "GET", Path: "/v1/invoices", Access: Admin, Summary: "List invoices.", Response: "InvoiceList", Query: append(pg, "customer", "subscription", "status")}, s.listInvoices)
@@ -155,10 +171,10 @@ func (s *Server) register() {
 
 	// Customer portal: a portal token's one customer (the same writers as the admin routes above).
 	s.add(route{Method: "GET", Path: "/v1/portal/customer", Access: Portal, Summary: "The token's customer.", Response: "Customer"}, s.portalCustomer)
-	s.add(route{Method: "GET", Path: "/v1/portal/proposed_invoices", Access: Portal, Summary: "The proposed invoice of each active subscription of the token's customer, live at ?at= (default now).", Response: "InvoiceList", Query: []string{"at"}}, s.portalProposedInvoices)
+	s.add(route{Method: "GET", Path: "/v1/portal/proposed_invoices", Access: Portal, Summary: "The proposed invoice of each active subscription of the token's customer, live at ?at= (default now).", Response: "InvoiceList", Query: []string{"at"}, Replica: true}, s.portalProposedInvoices)
 	s.add(route{Method: "GET", Path: "/v1/portal/invoices", Access: Portal, Summary: "The token's customer's invoices, oldest first.", Response: "InvoiceList", Query: append(pg, "subscription", "status")}, s.portalInvoices)
 	s.add(route{Method: "GET", Path: "/v1/portal/invoices/:id", Access: Portal, Summary: "One invoice of the token's customer (another customer's is 404).", Response: "Invoice"}, s.portalInvoice)
-	s.add(route{Method: "GET", Path: "/v1/portal/usage", Access: Portal, Summary: "A meter's usage of the token's customer (buckets in its zone; from defaults to 30 days before to, to to now) and the amount accruing for it on each proposed invoice.", Response: "PortalUsage", Query: []string{"meter", "from", "to", "granularity"}}, s.portalUsage)
+	s.add(route{Method: "GET", Path: "/v1/portal/usage", Access: Portal, Summary: "A meter's usage of the token's customer (buckets in its zone; from defaults to 30 days before to, to to now) and the amount accruing for it on each proposed invoice.", Response: "PortalUsage", Query: []string{"meter", "from", "to", "granularity"}, Replica: true}, s.portalUsage)
 	s.add(route{Method: "GET", Path: "/v1/portal/credit_balance", Access: Portal, Summary: "The token's customer's credit balance per unit at ?at= (default now), with its grants.", Response: "CreditBalance", Query: []string{"at"}}, s.portalCreditBalance)
 	s.add(route{Method: "GET", Path: "/v1/portal/plan_recommendation", Access: Portal, Summary: "The plan advisor for the token's customer, as GET /v1/customers/{id}/plan_recommendation.", Response: "PlanRecommendation", Query: []string{"basis", "subscription", "include_external_costs"}, Errors: []int{404, 409}}, s.portalRecommendation) // ?subscription= not the customer's: 404; no period to compare: 409
 	s.add(route{Method: "GET", Path: "/v1/portal/budgets", Access: Portal, Summary: "The token's customer's budgets, oldest first.", Response: "BudgetList"}, s.portalBudgets)

@@ -73,6 +73,12 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 		db.Close()
 		return nil, err
 	}
+	if cfg.ReadDatabaseURL != "" {
+		if err := db.AttachReplica(ctx, cfg.ReadDatabaseURL); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
 	for _, name := range applied {
 		log.Info("migration applied", slog.String("file", name))
 	}

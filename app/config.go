@@ -16,6 +16,7 @@ import (
 type Config struct {
 	Addr            string // TALLY_ADDR, default 127.0.0.1:8080
 	DatabaseURL     string // TALLY_DATABASE_URL, default sqlite://./tally.db
+	ReadDatabaseURL string // TALLY_READ_DATABASE_URL, default empty (no replica)
 	RootKey         string // TALLY_ROOT_KEY, default empty (tenant creation off)
 	Scheduler       bool   // TALLY_SCHEDULER on|off, default on
 	LogLevel        string // TALLY_LOG_LEVEL debug|info|warn|error, default info

@@ -45,6 +45,7 @@ func TestEveryBadSettingIsOneLineNamingItTheValueAndWhatIsAllowed(t *testing.T) 
 		"TALLY_SHUTDOWN_TIMEOUT":     "0s",
 		"TALLY_TEST_CLOCK":           "maybe",
 		"TALLY_PPROF_ADDR":           "localhost",
+		"TALLY_READ_DATABASE_URL":    "sqlite://./replica.db",
 		"TALLY_SECURE_COOKIES":       "sometimes",
 		"TALLY_URL":                  "127.0.0.1:8080",
 	}

@@ -45,6 +45,17 @@ func parseAddr(v string) (string, error) {
 	return v, nil
 }
 
+// parseReadDatabaseURL takes empty (no replica) or a postgres:// url.
+func parseReadDatabaseURL(v string) (string, error) {
+	if v == "" {
+		return "", nil
+	}
+	if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+		return "", errBad
+	}
+	return parseDatabaseURL(v)
+}
+
 func parseDatabaseURL(v string) (string, error) {
 	switch {
 	case strings.HasPrefix(v, "postgres://"), strings.HasPrefix(v, "postgresql://"):

@@ -12,6 +12,7 @@ import (
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/plans/rating"
+	"github.com/tallyhq/tally/store"
 	"gorm.io/gorm"
 )
 
@@ -136,6 +137,7 @@ func (s *Service) previewCredits(ctx context.Context, inv *Invoice) error {
 // answer (at zero) may come from the per-customer cache (BalanceCache
 // documents why it is never stale). The result must not be modified.
 func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, error) {
+	ctx = store.PrimaryOnly(ctx) // a balance is cached and alerted on: never from a lagging replica
 	now := s.clock.Now(ctx)
 	live := at.IsZero() || at.Equal(now)
 	if live {

@@ -131,7 +131,9 @@ func (s *sqlStore) seriesFor(tx *gorm.DB, tenantID string, ms []Meter) ([]series
 func (s *sqlStore) seriesID(ctx context.Context, tenantID string, m Meter, extra Filters) (string, error) {
 	find := func() (string, error) {
 		var sr seriesRow
-		err := s.read(ctx).Where("tenant_id = ? AND meter_id = ? AND filters_key = ?", tenantID, m.ID, filtersKey(extra)).Take(&sr).Error
+		// The primary: a series just created here may not have reached
+		// the replica yet.
+		err := s.db.WithContext(ctx).Where("tenant_id = ? AND meter_id = ? AND filters_key = ?", tenantID, m.ID, filtersKey(extra)).Take(&sr).Error
 		if err != nil && !store.IsNotFound(err) {
 			return "", fmt.Errorf("find rollup series: %w", err)
 		}

@@ -17,6 +17,7 @@ import (
 // asked of its dialect, never branched on elsewhere.
 type sqlStore struct {
 	db     *gorm.DB
+	reader func(context.Context) *gorm.DB // the primary, or the replica for ReplicaOK reads
 	d      sqlDialect
 	clock  domain.Clock
 	shards *shardPool  // rollup shards of the store's own transactions
@@ -29,7 +30,7 @@ type sqlStore struct {
 // *gorm.DB of db.Tx.
 func NewSQLStore(db *store.DB, clock domain.Clock) EventStore {
 	d := dialectOf(db.Dialect)
-	return &sqlStore{db: db.Gorm, d: d, clock: clock, shards: newShardPool(d.rollupShards()), parts: newPartitions()}
+	return &sqlStore{db: db.Gorm, reader: db.Reader, d: d, clock: clock, shards: newShardPool(d.rollupShards()), parts: newPartitions()}
 }
 
 var errNoDB = errors.New("meters: the SQL event store has no database")
@@ -46,5 +47,6 @@ func (s *sqlStore) inTx(ctx context.Context, tx *gorm.DB, fn func(tx *gorm.DB) e
 	return s.db.WithContext(ctx).Transaction(fn)
 }
 
-// read is the handle reads go through.
-func (s *sqlStore) read(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+// read is the handle reads outside a transaction go through: the read
+// replica when the request accepts lag (store.ReplicaOK), else the primary.
+func (s *sqlStore) read(ctx context.Context) *gorm.DB { return s.reader(ctx) }

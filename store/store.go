@@ -27,6 +27,10 @@ type DB struct {
 	Gorm    *gorm.DB
 	Dialect Dialect
 	URL     string
+	// Replica is the read replica's handle (AttachReplica), nil without
+	// one; reads reach it only through Reader.
+	Replica *gorm.DB
+	replica *DB
 
 	locks localLocks // TryLock's locks when the database has no shared ones
 }
@@ -77,8 +81,11 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	}
 }
 
-// Close releases the connections.
+// Close releases the connections (the replica's too).
 func (d *DB) Close() error {
+	if d.replica != nil {
+		_ = d.replica.Close()
+	}
 	sqlDB, err := d.Gorm.DB()
 	if err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/web/ui"
 )
 
@@ -37,9 +38,9 @@ func Mount(svc Services) func(e *echo.Echo, kit *ui.Kit) {
 		e.GET(Base+"/assets/*", echo.WrapHandler(http.StripPrefix(Base+"/", http.FileServer(http.FS(assetFS)))))
 		e.GET(Base+"/signed_out", func(c echo.Context) error { return p.render(c, http.StatusOK, "signedout", base{}) })
 		g := e.Group(Base, p.authenticate)
-		g.GET("", p.overview)
-		g.GET("/", p.overview)
-		g.GET("/bill", p.billPartial)
+		g.GET("", p.overview, lagOK) // the bill and usage charts: live views (store.ReplicaOK)
+		g.GET("/", p.overview, lagOK)
+		g.GET("/bill", p.billPartial, lagOK)
 		g.GET("/invoices", p.invoices)
 		g.GET("/invoices/:id", p.invoice)
 		g.GET("/credits", p.credits)
@@ -48,6 +49,16 @@ func Mount(svc Services) func(e *echo.Echo, kit *ui.Kit) {
 		g.POST("/budgets", p.createBudget)
 		g.POST("/budgets/:id/delete", p.deleteBudget)
 		g.POST("/sign_out", p.signOut)
+	}
+}
+
+// lagOK lets the page's usage reads go to the read replica, if one is
+// attached (TALLY_READ_DATABASE_URL): the bill and the usage charts are
+// live views that accept replication lag; credits and invoices are not.
+func lagOK(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(c.Request().WithContext(store.ReplicaOK(c.Request().Context())))
+		return next(c)
 	}
 }
 
