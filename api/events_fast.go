@@ -2,8 +2,8 @@ package api
 
 import (
 	"bytes"
-	"encoding/json"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/meters"
 )
@@ -23,13 +23,27 @@ type fastBatch struct {
 // then takes the event-by-event path, which finds and words every problem
 // (rejecting bad events by index). So both paths accept the same events
 // with the same inputs; this one only gets there with less work.
+//
+// It decodes with the JSON v2 prototype of the Go team
+// (github.com/go-json-experiment/json, the encoding/json/v2 of
+// GOEXPERIMENT=jsonv2), about 2.5 times faster than encoding/json, under
+// its strict defaults: member names matched exactly and none unknown (the
+// API's own spelling: any other spelling, such as "ID", which encoding/json
+// would match case-insensitively, goes event by event), no duplicate names,
+// valid UTF-8 only. Whatever it refuses, the event-by-event path (encoding/json, the
+// API's rules) decides.
 func decodeBatchFast(body []byte) (inputs []meters.EventInput, ok bool) {
 	body = bytes.TrimSpace(body)
-	if len(body) == 0 || body[0] != '{' || bytes.Contains(body, []byte(`\u0000`)) || textProblems(body) != nil {
+	if len(body) == 0 || body[0] != '{' || bytes.Contains(body, []byte(`\u0000`)) {
 		return nil, false
 	}
 	var b fastBatch
-	if err := json.Unmarshal(body, &b); err != nil || len(b.Events) == 0 || len(b.Events) > meters.MaxBatch {
+	if err := jsonv2.Unmarshal(body, &b, jsonv2.RejectUnknownMembers(true)); err != nil || len(b.Events) == 0 || len(b.Events) > meters.MaxBatch {
+		return nil, false
+	}
+	// Only valid JSON may be walked for text problems (lone surrogates
+	// escaped as \ud800…), as the slow path does after json.Valid.
+	if textProblems(body) != nil {
 		return nil, false
 	}
 	inputs = make([]meters.EventInput, len(b.Events))
