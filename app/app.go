@@ -118,7 +118,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	apiSvc.Metrics = metrics
 	server := api.New(apiSvc, api.Config{RootKey: cfg.RootKey, BodyLimit: cfg.BodyLimit, IngestBodyLimit: cfg.IngestBodyLimit, CORSOrigins: cfg.CORSOrigins, RateLimit: cfg.RateLimit, TestClock: cfg.TestClock, TrustedProxies: cfg.TrustedProxies}, log)
 	cons := console.New(console.Services{Tenants: svc.Tenants, Meters: ms, Plans: ps, Customers: cs, Credits: cr, Invoicing: svc.Invoicing,
-		Advisor: svc.Advisor, Budgets: svc.Budgets, BudgetReader: budgetReader{inv: svc.Invoicing, meters: ms, customers: cs}, Webhooks: wh, Stripe: svc.Stripe}, db, clock, console.Config{}, log)
+		Advisor: svc.Advisor, Budgets: svc.Budgets, BudgetReader: budgetReader{inv: svc.Invoicing, meters: ms, customers: cs}, BudgetWorker: svc.BudgetWorker, Webhooks: wh, Stripe: svc.Stripe}, db, clock, console.Config{}, log)
 	pages := web.New(web.Config{TestClock: cfg.TestClock, SecureCookies: cfg.SecureCookies}, log, cons.Mount, portal.Mount(portal.Services{Clock: clock, Tokens: svc.Tenants, Customers: svc.Customers,
 		Invoices: svc.Invoicing, Meters: svc.Meters, Advisor: svc.Advisor, Budgets: svc.Budgets, BudgetWorker: svc.BudgetWorker}))
 	return &App{Config: cfg, DB: db, Services: svc, API: server, Web: pages, Log: log, Metrics: metrics}, nil

@@ -84,7 +84,7 @@ func (w *Worker) loop(ctx context.Context) {
 		w.due = map[[2]string]bool{}
 		w.mu.Unlock()
 		for k := range batch {
-			if err := w.svc.EvaluateExternal(ctx, k[0], k[1]); err != nil {
+			if err := w.svc.EvaluateExternal(ctx, k[0], k[1]); err != nil && ctx.Err() == nil { // not when stopping
 				w.log.Error("evaluate budgets", slog.String("tenant", k[0]), slog.String("customer", k[1]), slog.Any("error", err))
 			}
 		}

@@ -174,20 +174,22 @@ func locale(ec echo.Context) string {
 // flashes are the notices a redirect may ask for with ?done=NAME (a fixed
 // list: the query never puts text on a page).
 var flashes = map[string]string{
-	"meter":      "The meter was created.",
-	"plan":       "The plan was created.",
-	"customer":   "The customer was created.",
-	"subscribed": "The customer was subscribed.",
-	"canceled":   "The subscription was canceled.",
-	"changed":    "The subscription moved to the new plan.",
-	"granted":    "The credits were granted.",
-	"finalized":  "The invoice was finalized.",
-	"voided":     "The invoice was voided.",
-	"regen":      "The replacement invoice was drafted.",
-	"synced":     "The invoice was sent to Stripe.",
-	"deleted":    "The webhook endpoint was deleted.",
-	"redeliver":  "The delivery was queued again.",
-	"revoked":    "The key was revoked; its sessions have ended.",
+	"meter":          "The meter was created.",
+	"plan":           "The plan was created.",
+	"customer":       "The customer was created.",
+	"subscribed":     "The customer was subscribed.",
+	"canceled":       "The subscription was canceled.",
+	"changed":        "The subscription moved to the new plan.",
+	"granted":        "The credits were granted.",
+	"budgeted":       "The budget was created.",
+	"budget_deleted": "The budget was deleted.",
+	"finalized":      "The invoice was finalized.",
+	"voided":         "The invoice was voided.",
+	"regen":          "The replacement invoice was drafted.",
+	"synced":         "The invoice was sent to Stripe.",
+	"deleted":        "The webhook endpoint was deleted.",
+	"redeliver":      "The delivery was queued again.",
+	"revoked":        "The key was revoked; its sessions have ended.",
 }
 
 func flashText(name string) string { return flashes[name] }

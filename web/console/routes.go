@@ -28,6 +28,8 @@ func (c *Console) routes() []route {
 		{method: "GET", path: "/console/customers/:id", page: "customer", owned: "customer", handle: showCustomer},
 		{method: "POST", path: "/console/customers/:id/subscriptions", page: "customer", owned: "customer", handle: subscribe},
 		{method: "POST", path: "/console/customers/:id/credit_grants", page: "customer", owned: "customer", handle: grantCredits},
+		{method: "POST", path: "/console/customers/:id/budgets", page: "customer", owned: "customer", handle: createBudget},
+		{method: "POST", path: "/console/budgets/:id/delete", owned: "budget", handle: deleteBudget},
 		{method: "POST", path: "/console/subscriptions/:id/cancel", page: "customer", owned: "subscription", handle: cancelSubscription},
 		{method: "POST", path: "/console/subscriptions/:id/change_plan", page: "customer", owned: "subscription", handle: changePlan},
 

@@ -66,6 +66,7 @@ func seedB(t *testing.T, s *apptest.Server, key string) foreign {
 		map[string]any{"key": "base", "type": "fixed", "model": "flat", "amount": "10"},
 		map[string]any{"key": "calls", "type": "usage", "model": "per_unit", "meter": "calls", "amount": "0.01"}}})["id"].(string)
 	ids["customer"] = must("/v1/customers", map[string]any{"external_id": "b-1", "currency": "USD"})["id"].(string)
+	ids["budget"] = must("/v1/customers/"+ids["customer"]+"/budgets", map[string]any{"amount": "100"})["id"].(string)
 	ids["subscription"] = must("/v1/subscriptions", map[string]any{"customer": "b-1", "plan": "pro", "start_at": t0.Add(-40 * 24 * time.Hour).Format(time.RFC3339)})["id"].(string)
 	ids["endpoint"] = must("/v1/webhook_endpoints", map[string]any{"url": "https://b.example/hook", "events": []string{"invoice.finalized"}})["id"].(string)
 	run := must("/v1/invoice_runs", map[string]any{"wait": true})

@@ -36,6 +36,7 @@ type Meters interface {
 	List(ctx context.Context, tenantID string, page domain.Page, includeArchived bool) (domain.List[meters.Meter], error)
 	ListEvents(ctx context.Context, tenantID string, q meters.EventQuery, page domain.Page) (domain.List[meters.Event], error)
 	Series(ctx context.Context, tenantID string, q meters.SeriesQuery) ([]meters.Point, error)
+	ByKeys(ctx context.Context, tenantID string, keys []string) (map[string]meters.Meter, error)
 }
 
 // Plans is the catalog.
@@ -87,9 +88,17 @@ type Advisor interface {
 	Backtest(ctx context.Context, tenantID, planID string, in advisor.BacktestInput, row func(advisor.BacktestRow) error) (advisor.BacktestTotals, error)
 }
 
-// Budgets lists a customer's budgets.
+// Budgets manages a customer's budgets.
 type Budgets interface {
 	List(ctx context.Context, tenantID, customerID string) ([]budgets.Budget, error)
+	Create(ctx context.Context, tenantID, customerID string, in budgets.Input) (budgets.Budget, error)
+	Delete(ctx context.Context, tenantID, customerID, id string) (budgets.Budget, error)
+}
+
+// BudgetWorker evaluates the named customers' budgets soon
+// (budgets.Worker).
+type BudgetWorker interface {
+	Touch(tenantID string, customers []string)
 }
 
 // BudgetReader reads a customer's live spend and usage, the figures its
@@ -126,6 +135,8 @@ type Services struct {
 	Budgets   Budgets
 	// BudgetReader, when set, draws each budget's progress.
 	BudgetReader BudgetReader
+	// BudgetWorker, when set, is touched after a budget is created.
+	BudgetWorker BudgetWorker
 	Webhooks     Webhooks
 	Stripe       Stripe
 }
