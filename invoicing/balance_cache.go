@@ -29,11 +29,23 @@ const BalanceTTL = 2 * time.Second
 //     answer is stored with the versions read before its computation
 //     started and served only while they are unchanged, so a computation
 //     racing a write is never served after that write.
+//   - Below the answers it keeps each customer's balanceFrame: what a
+//     balance reads except usage. A frame is stored with the tenant's and
+//     the customer's versions read before it was read (never the external
+//     id's: ingestion cannot change a frame) and reused only while they
+//     are unchanged and for at most BalanceTTL of wall time. It holds no
+//     answer, only stored data; what time selects is decided anew by each
+//     computation from it, so the clock never invalidates a frame. After an
+//     ingestion a balance is computed from the cached frame and usage read
+//     afresh, and stamped with the frame's versions and the external id's
+//     version read before that usage.
 type BalanceCache struct {
 	mu       sync.Mutex
 	versions map[string]uint64    // "t\x00id\x00…", "t\x00ext\x00…", "t": bumped by changes
 	ahead    map[string]time.Time // "t\x00ext\x00…": latest event timestamp ingested ahead of now
 	entries  map[string]balanceEntry
+	frames   map[string]frameEntry // "t\x00id\x00…"
+	swept    int                   // len(entries) + len(frames) after the last sweep
 	wall     func() time.Time
 }
 
@@ -54,7 +66,8 @@ type balanceStamp struct {
 // every service whose committed changes can move a balance is built with
 // (meters, plans, customers, credits), and invoicing.NewService's balances.
 func NewBalanceCache() *BalanceCache {
-	return &BalanceCache{versions: map[string]uint64{}, ahead: map[string]time.Time{}, entries: map[string]balanceEntry{}, wall: time.Now}
+	return &BalanceCache{versions: map[string]uint64{}, ahead: map[string]time.Time{}, entries: map[string]balanceEntry{},
+		frames: map[string]frameEntry{}, wall: time.Now}
 }
 
 func idKey(tenant, id string) string   { return tenant + "\x00id\x00" + id }
@@ -70,7 +83,9 @@ func (c *BalanceCache) Changed(ch domain.Change) {
 		c.versions[ch.TenantID]++
 	default:
 		if ch.CustomerID != "" {
-			c.versions[idKey(ch.TenantID, ch.CustomerID)]++
+			k := idKey(ch.TenantID, ch.CustomerID)
+			c.versions[k]++
+			delete(c.frames, k)
 		}
 		if ch.ExternalID != "" {
 			k := extKey(ch.TenantID, ch.ExternalID)
@@ -120,6 +135,7 @@ func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []c
 	if a := c.ahead[extKey(st.tenant, st.ext)]; a.After(computed) && a.Before(until) {
 		until = a
 	}
+	c.sweepLocked()
 	c.entries[idKey(st.tenant, st.customer)] = balanceEntry{stamp: st, computed: computed, until: until, stored: c.wall(), units: units}
 }
 

@@ -20,12 +20,19 @@ type Usage interface {
 	ByIDs(ctx context.Context, tenantID string, ids []string) (map[string]meters.Meter, error)
 }
 
-// composer builds the lines of one subscription's invoices.
+// composer builds the lines of one subscription's invoices. It is not
+// changed once built, so concurrent computations may share it (a balance
+// frame does).
 type composer struct {
 	usage Usage
 	sc    customers.Context
 	cyc   cycle.Cycle
 	ms    map[string]meters.Meter
+	// next is the composer of the subscription's successor (a plan
+	// change), read in advance when nextKnown; nil then means it has none.
+	// When not known, planChangeLines reads it.
+	next      *composer
+	nextKnown bool
 }
 
 func newComposer(ctx context.Context, usage Usage, sc customers.Context) (*composer, error) {

@@ -1,0 +1,77 @@
+package invoicing
+
+import "time"
+
+// frameEntry is a cached balanceFrame and the versions (tenant, customer)
+// read before it was read.
+type frameEntry struct {
+	vt, vc uint64
+	stored time.Time // wall clock
+	frame  *balanceFrame
+}
+
+// sweepAtLeast is how many entries the cache holds before it first drops
+// the ones past BalanceTTL.
+const sweepAtLeast = 1024
+
+// frame returns the customer's cached frame while neither the tenant's
+// nor the customer's version has moved since it was read and it is
+// younger than BalanceTTL, with the stamp a live answer computed from it
+// carries: the frame's versions and the external id's current one, read
+// together under the lock so that no change slips between them.
+func (c *BalanceCache) frame(tenant, customerID string) (*balanceFrame, balanceStamp, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.frames[idKey(tenant, customerID)]
+	if !ok || e.vt != c.versions[tenant] || e.vc != c.versions[idKey(tenant, customerID)] || c.wall().Sub(e.stored) >= BalanceTTL {
+		return nil, balanceStamp{}, false
+	}
+	ext := e.frame.customer.ExternalID
+	return e.frame, balanceStamp{tenant: tenant, customer: customerID, ext: ext, vt: e.vt, vc: e.vc, ve: c.versions[extKey(tenant, ext)]}, true
+}
+
+// putFrame stores a frame read after the versions in st (tenant and
+// customer; its external id is not looked at); nothing is stored if
+// either moved meanwhile.
+func (c *BalanceCache) putFrame(st balanceStamp, f *balanceFrame) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st.vt != c.versions[st.tenant] || st.vc != c.versions[idKey(st.tenant, st.customer)] {
+		return
+	}
+	c.sweepLocked()
+	c.frames[idKey(st.tenant, st.customer)] = frameEntry{vt: st.vt, vc: st.vc, stored: c.wall(), frame: f}
+}
+
+// withUsage is st (the versions a frame was read after) with the external
+// id's version read now, before the usage a balance reads from the frame:
+// the stamp of that balance.
+func (c *BalanceCache) withUsage(st balanceStamp, ext string) balanceStamp {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st.ext, st.ve = ext, c.versions[extKey(st.tenant, ext)]
+	return st
+}
+
+// sweepLocked drops answers and frames older than BalanceTTL (never served
+// again) once the cache has doubled since the last sweep, so that memory
+// follows the customers asked about in the last BalanceTTL, not all ever
+// asked about.
+func (c *BalanceCache) sweepLocked() {
+	n := len(c.entries) + len(c.frames)
+	if n < sweepAtLeast || n < 2*c.swept {
+		return
+	}
+	now := c.wall()
+	for k, e := range c.entries {
+		if now.Sub(e.stored) >= BalanceTTL {
+			delete(c.entries, k)
+		}
+	}
+	for k, e := range c.frames {
+		if now.Sub(e.stored) >= BalanceTTL {
+			delete(c.frames, k)
+		}
+	}
+	c.swept = len(c.entries) + len(c.frames)
+}
