@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/tallyhq/tally/credits"
+	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 )
 
@@ -54,6 +55,7 @@ type balanceEntry struct {
 	computed, until time.Time // tenant clock
 	stored          time.Time // wall clock
 	units           []credits.UnitBalance
+	customer        customers.Customer // as its frame read it
 }
 
 // balanceStamp is the versions a computation started from.
@@ -97,19 +99,20 @@ func (c *BalanceCache) Changed(ch domain.Change) {
 	}
 }
 
-// get returns the cached live balance of the customer at now, if any.
-func (c *BalanceCache) get(tenant, customerID string, now time.Time) ([]credits.UnitBalance, bool) {
+// get returns the cached live balance of the customer at now, and the
+// customer, if any.
+func (c *BalanceCache) get(tenant, customerID string, now time.Time) ([]credits.UnitBalance, customers.Customer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[idKey(tenant, customerID)]
 	if !ok {
-		return nil, false
+		return nil, customers.Customer{}, false
 	}
 	if e.stamp != c.stampLocked(tenant, customerID, e.stamp.ext) || now.Before(e.computed) || !now.Before(e.until) ||
 		c.wall().Sub(e.stored) >= BalanceTTL {
-		return nil, false
+		return nil, customers.Customer{}, false
 	}
-	return e.units, true
+	return e.units, e.customer, true
 }
 
 // stamp reads the versions before a computation.
@@ -126,7 +129,7 @@ func (c *BalanceCache) stampLocked(tenant, customerID, ext string) balanceStamp 
 
 // put stores a live balance computed at computed, valid until until, from
 // the versions in st; nothing is stored if a change came in meanwhile.
-func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []credits.UnitBalance) {
+func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []credits.UnitBalance, cu customers.Customer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st != c.stampLocked(st.tenant, st.customer, st.ext) {
@@ -136,7 +139,7 @@ func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []c
 		until = a
 	}
 	c.sweepLocked()
-	c.entries[idKey(st.tenant, st.customer)] = balanceEntry{stamp: st, computed: computed, until: until, stored: c.wall(), units: units}
+	c.entries[idKey(st.tenant, st.customer)] = balanceEntry{stamp: st, computed: computed, until: until, stored: c.wall(), units: units, customer: cu}
 }
 
 // changed tells the balance cache of a committed change of one customer's

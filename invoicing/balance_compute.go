@@ -21,49 +21,12 @@ import (
 // that after an ingestion only the usage is read again (BalanceCache
 // documents why neither is ever stale). The result must not be modified.
 func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, error) {
-	now := s.clock.Now(ctx)
-	if !at.IsZero() && !at.Equal(now) {
+	if !at.IsZero() && !at.Equal(s.clock.Now(ctx)) {
 		units, _, err := s.creditBalance(ctx, tenantID, customerID, at)
 		return units, err
 	}
-	if b, ok := s.balances.get(tenantID, customerID, now); ok {
-		return b, nil
-	}
-	f, st, err := s.liveFrame(ctx, tenantID, customerID)
-	if err != nil {
-		return nil, err
-	}
-	// Share a computation in flight from the same versions (see
-	// balanceFlights), unless time alone has changed its answer since.
-	units, until, computed, err := s.flights.do(st, now, func() ([]credits.UnitBalance, time.Time, error) {
-		return s.balanceOf(context.WithoutCancel(ctx), f, now) // others may wait on it
-	})
-	if err == nil && !now.Before(until) {
-		units, until, err = s.balanceOf(ctx, f, now)
-		computed = now
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.balances.put(st, computed, until, units)
-	return units, nil
-}
-
-// liveFrame is the customer's frame, from the cache while no write of the
-// customer or its tenant was notified since it was read, else read now
-// (and cached); st is the versions a live answer computed from it is
-// stamped with.
-func (s *Service) liveFrame(ctx context.Context, tenantID, customerID string) (*balanceFrame, balanceStamp, error) {
-	if f, st, ok := s.balances.frame(tenantID, customerID); ok {
-		return f, st, nil
-	}
-	fst := s.balances.stamp(tenantID, customerID, "")
-	f, err := s.loadFrame(ctx, tenantID, customerID)
-	if err != nil {
-		return nil, balanceStamp{}, err
-	}
-	s.balances.putFrame(fst, f)
-	return f, s.balances.withUsage(fst, f.customer.ExternalID), nil
+	b, err := s.LiveCreditBalance(ctx, tenantID, customerID)
+	return b.Units, err
 }
 
 // creditBalance computes the balance at at from a frame read now, and the

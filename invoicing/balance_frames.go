@@ -5,9 +5,10 @@ import "time"
 // frameEntry is a cached balanceFrame and the versions (tenant, customer)
 // read before it was read.
 type frameEntry struct {
-	vt, vc uint64
-	stored time.Time // wall clock
-	frame  *balanceFrame
+	vt, vc     uint64
+	stored     time.Time // wall clock
+	frame      *balanceFrame
+	refreshing bool // a newer read of it has been asked for
 }
 
 // sweepAtLeast is how many entries the cache holds before it first drops
@@ -18,16 +19,25 @@ const sweepAtLeast = 1024
 // nor the customer's version has moved since it was read and it is
 // younger than BalanceTTL, with the stamp a live answer computed from it
 // carries: the frame's versions and the external id's current one, read
-// together under the lock so that no change slips between them.
-func (c *BalanceCache) frame(tenant, customerID string) (*balanceFrame, balanceStamp, bool) {
+// together under the lock so that no change slips between them. refresh
+// is true for the first caller to find it past half its TTL: that caller
+// reads it anew in the background (refreshFrame), so that a frame in use
+// is replaced before it expires instead of making requests wait for it.
+func (c *BalanceCache) frame(tenant, customerID string) (f *balanceFrame, st balanceStamp, refresh, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.frames[idKey(tenant, customerID)]
-	if !ok || e.vt != c.versions[tenant] || e.vc != c.versions[idKey(tenant, customerID)] || c.wall().Sub(e.stored) >= BalanceTTL {
-		return nil, balanceStamp{}, false
+	k := idKey(tenant, customerID)
+	e, ok := c.frames[k]
+	age := c.wall().Sub(e.stored)
+	if !ok || e.vt != c.versions[tenant] || e.vc != c.versions[k] || age >= BalanceTTL {
+		return nil, balanceStamp{}, false, false
+	}
+	if age >= BalanceTTL/2 && !e.refreshing {
+		e.refreshing, refresh = true, true
+		c.frames[k] = e
 	}
 	ext := e.frame.customer.ExternalID
-	return e.frame, balanceStamp{tenant: tenant, customer: customerID, ext: ext, vt: e.vt, vc: e.vc, ve: c.versions[extKey(tenant, ext)]}, true
+	return e.frame, balanceStamp{tenant: tenant, customer: customerID, ext: ext, vt: e.vt, vc: e.vc, ve: c.versions[extKey(tenant, ext)]}, refresh, true
 }
 
 // putFrame stores a frame read after the versions in st (tenant and
