@@ -9,7 +9,9 @@ import (
 	"github.com/tallyhq/tally/domain"
 )
 
-// BalanceTTL is how long (wall time) a cached live balance may be served.
+// BalanceTTL is how long (wall time) a cached live balance, or the frame
+// it is computed from, may be served: the bound on how stale a write made
+// by another process (which notifies only its own cache) can leave them.
 const BalanceTTL = 2 * time.Second
 
 // BalanceCache holds live credit balances (credit_balance without at, or

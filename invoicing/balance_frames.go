@@ -41,16 +41,24 @@ func (c *BalanceCache) frame(tenant, customerID string) (f *balanceFrame, st bal
 }
 
 // putFrame stores a frame read after the versions in st (tenant and
-// customer; its external id is not looked at); nothing is stored if
-// either moved meanwhile.
-func (c *BalanceCache) putFrame(st balanceStamp, f *balanceFrame) {
+// customer; its external id is not looked at) and after the wall time
+// read; nothing is stored if either version moved meanwhile. Its
+// BalanceTTL counts from read, the start of its reads.
+func (c *BalanceCache) putFrame(st balanceStamp, read time.Time, f *balanceFrame) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st.vt != c.versions[st.tenant] || st.vc != c.versions[idKey(st.tenant, st.customer)] {
 		return
 	}
 	c.sweepLocked()
-	c.frames[idKey(st.tenant, st.customer)] = frameEntry{vt: st.vt, vc: st.vc, stored: c.wall(), frame: f}
+	c.frames[idKey(st.tenant, st.customer)] = frameEntry{vt: st.vt, vc: st.vc, stored: read, frame: f}
+}
+
+// wallNow is the cache's wall clock.
+func (c *BalanceCache) wallNow() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.wall()
 }
 
 // withUsage is st (the versions a frame was read after) with the external

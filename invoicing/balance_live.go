@@ -69,11 +69,11 @@ func (s *Service) liveFrame(ctx context.Context, tenantID, customerID string) (*
 // caches it (unless a change came in meanwhile). A failed background read
 // leaves the cached frame to expire.
 func (s *Service) readFrame(ctx context.Context, tenantID, customerID string) (*balanceFrame, balanceStamp, error) {
-	fst := s.balances.stamp(tenantID, customerID, "")
+	fst, read := s.balances.stamp(tenantID, customerID, ""), s.balances.wallNow()
 	f, err := s.loadFrame(ctx, tenantID, customerID)
 	if err != nil {
 		return nil, fst, err
 	}
-	s.balances.putFrame(fst, f)
+	s.balances.putFrame(fst, read, f)
 	return f, fst, nil
 }
