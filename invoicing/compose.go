@@ -73,20 +73,16 @@ func (c *composer) proration(p domain.Period) *rating.Proration {
 // partial p; minimum, when not nil, is the share to use instead (a period
 // cut by a cancellation or a plan change counts its days as the fees do).
 func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.Time, minimum *rating.Proration) ([]Line, error) {
+	qs, err := c.quantities(ctx, p, until)
+	if err != nil {
+		return nil, err
+	}
 	var out []Line
-	for _, pr := range c.sc.Plan.Prices {
+	for i, pr := range c.sc.Plan.Prices {
 		if pr.Type != plans.Usage {
 			continue
 		}
-		m, ok := c.ms[pr.MeterID]
-		if !ok {
-			return nil, fmt.Errorf("price %s: meter %s not found", pr.Key, pr.MeterID)
-		}
-		w := meters.Window{Period: p, Until: until, Location: c.locAt(p.Start)}
-		q, err := c.usage.Quantity(ctx, c.sc.Subscription.TenantID, m, c.sc.Customer.ExternalID, pr.Filters, w)
-		if err != nil {
-			return nil, err
-		}
+		m, q := c.ms[pr.MeterID], qs[i]
 		// A minimum is prorated like a fixed fee over a partial period.
 		var prorate rating.Proration
 		var shown *rating.Proration
