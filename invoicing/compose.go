@@ -30,7 +30,7 @@ type composer struct {
 	ms    map[string]meters.Meter
 	// next is the composer of the subscription's successor (a plan
 	// change), read in advance when nextKnown; nil then means it has none.
-	// When not known, planChangeLines reads it.
+	// When not known, successor reads it.
 	next      *composer
 	nextKnown bool
 }
