@@ -8,6 +8,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/domain"
+	"github.com/tallyhq/tally/invoicing"
 )
 
 // grantReq is POST /v1/customers/{id}/credit_grants. A paid grant
@@ -182,19 +183,28 @@ func (s *Server) creditBalance(c echo.Context) error { return s.writeCreditBalan
 // writeCreditBalance answers a customer's credit balance at ?at= (admin
 // and portal routes).
 func (s *Server) writeCreditBalance(c echo.Context, customerID string) error {
-	at, err := s.atParam(c)
+	given, err := queryTime(c, "at")
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	cu, err := s.Customers.Get(ctx, tenantOf(c), customerID)
-	if err != nil {
-		return err
+	// Without ?at= the live balance, at the instant the service read (the
+	// only one its cache can answer for), with the customer it cached.
+	var b invoicing.LiveBalance
+	if given == nil {
+		if b, err = s.Invoicing.LiveCreditBalance(ctx, tenantOf(c), customerID); err != nil {
+			return err
+		}
+	} else {
+		b.At = *given
+		if b.Customer, err = s.Customers.Get(ctx, tenantOf(c), customerID); err != nil {
+			return err
+		}
+		if b.Units, err = s.Invoicing.CreditBalance(ctx, tenantOf(c), b.Customer.ID, b.At); err != nil {
+			return err
+		}
 	}
-	list, err := s.Invoicing.CreditBalance(ctx, tenantOf(c), cu.ID, at)
-	if err != nil {
-		return err
-	}
+	cu, at, list := b.Customer, b.At, b.Units
 	cur := cu.Currency
 	out := creditBalanceJSON{CustomerID: cu.ID, At: fmtTime(at), Currency: string(cur), Data: make([]unitBalanceJSON, len(list))}
 	for i, u := range list {

@@ -5,10 +5,13 @@ import (
 	"time"
 
 	"github.com/tallyhq/tally/credits"
+	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 )
 
-// BalanceTTL is how long (wall time) a cached live balance may be served.
+// BalanceTTL is how long (wall time) a cached live balance, or the frame
+// it is computed from, may be served: the bound on how stale a write made
+// by another process (which notifies only its own cache) can leave them.
 const BalanceTTL = 2 * time.Second
 
 // BalanceCache holds live credit balances (credit_balance without at, or
@@ -29,11 +32,23 @@ const BalanceTTL = 2 * time.Second
 //     answer is stored with the versions read before its computation
 //     started and served only while they are unchanged, so a computation
 //     racing a write is never served after that write.
+//   - Below the answers it keeps each customer's balanceFrame: what a
+//     balance reads except usage. A frame is stored with the tenant's and
+//     the customer's versions read before it was read (never the external
+//     id's: ingestion cannot change a frame) and reused only while they
+//     are unchanged and for at most BalanceTTL of wall time. It holds no
+//     answer, only stored data; what time selects is decided anew by each
+//     computation from it, so the clock never invalidates a frame. After an
+//     ingestion a balance is computed from the cached frame and usage read
+//     afresh, and stamped with the frame's versions and the external id's
+//     version read before that usage.
 type BalanceCache struct {
 	mu       sync.Mutex
 	versions map[string]uint64    // "t\x00id\x00…", "t\x00ext\x00…", "t": bumped by changes
 	ahead    map[string]time.Time // "t\x00ext\x00…": latest event timestamp ingested ahead of now
 	entries  map[string]balanceEntry
+	frames   map[string]frameEntry // "t\x00id\x00…"
+	swept    int                   // len(entries) + len(frames) after the last sweep
 	wall     func() time.Time
 }
 
@@ -42,6 +57,7 @@ type balanceEntry struct {
 	computed, until time.Time // tenant clock
 	stored          time.Time // wall clock
 	units           []credits.UnitBalance
+	customer        customers.Customer // as its frame read it
 }
 
 // balanceStamp is the versions a computation started from.
@@ -54,7 +70,8 @@ type balanceStamp struct {
 // every service whose committed changes can move a balance is built with
 // (meters, plans, customers, credits), and invoicing.NewService's balances.
 func NewBalanceCache() *BalanceCache {
-	return &BalanceCache{versions: map[string]uint64{}, ahead: map[string]time.Time{}, entries: map[string]balanceEntry{}, wall: time.Now}
+	return &BalanceCache{versions: map[string]uint64{}, ahead: map[string]time.Time{}, entries: map[string]balanceEntry{},
+		frames: map[string]frameEntry{}, wall: time.Now}
 }
 
 func idKey(tenant, id string) string   { return tenant + "\x00id\x00" + id }
@@ -70,7 +87,9 @@ func (c *BalanceCache) Changed(ch domain.Change) {
 		c.versions[ch.TenantID]++
 	default:
 		if ch.CustomerID != "" {
-			c.versions[idKey(ch.TenantID, ch.CustomerID)]++
+			k := idKey(ch.TenantID, ch.CustomerID)
+			c.versions[k]++
+			delete(c.frames, k)
 		}
 		if ch.ExternalID != "" {
 			k := extKey(ch.TenantID, ch.ExternalID)
@@ -82,19 +101,20 @@ func (c *BalanceCache) Changed(ch domain.Change) {
 	}
 }
 
-// get returns the cached live balance of the customer at now, if any.
-func (c *BalanceCache) get(tenant, customerID string, now time.Time) ([]credits.UnitBalance, bool) {
+// get returns the cached live balance of the customer at now, and the
+// customer, if any.
+func (c *BalanceCache) get(tenant, customerID string, now time.Time) ([]credits.UnitBalance, customers.Customer, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[idKey(tenant, customerID)]
 	if !ok {
-		return nil, false
+		return nil, customers.Customer{}, false
 	}
 	if e.stamp != c.stampLocked(tenant, customerID, e.stamp.ext) || now.Before(e.computed) || !now.Before(e.until) ||
 		c.wall().Sub(e.stored) >= BalanceTTL {
-		return nil, false
+		return nil, customers.Customer{}, false
 	}
-	return e.units, true
+	return e.units, e.customer, true
 }
 
 // stamp reads the versions before a computation.
@@ -111,7 +131,7 @@ func (c *BalanceCache) stampLocked(tenant, customerID, ext string) balanceStamp 
 
 // put stores a live balance computed at computed, valid until until, from
 // the versions in st; nothing is stored if a change came in meanwhile.
-func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []credits.UnitBalance) {
+func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []credits.UnitBalance, cu customers.Customer) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if st != c.stampLocked(st.tenant, st.customer, st.ext) {
@@ -120,7 +140,8 @@ func (c *BalanceCache) put(st balanceStamp, computed, until time.Time, units []c
 	if a := c.ahead[extKey(st.tenant, st.ext)]; a.After(computed) && a.Before(until) {
 		until = a
 	}
-	c.entries[idKey(st.tenant, st.customer)] = balanceEntry{stamp: st, computed: computed, until: until, stored: c.wall(), units: units}
+	c.sweepLocked()
+	c.entries[idKey(st.tenant, st.customer)] = balanceEntry{stamp: st, computed: computed, until: until, stored: c.wall(), units: units, customer: cu}
 }
 
 // changed tells the balance cache of a committed change of one customer's

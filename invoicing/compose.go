@@ -20,12 +20,19 @@ type Usage interface {
 	ByIDs(ctx context.Context, tenantID string, ids []string) (map[string]meters.Meter, error)
 }
 
-// composer builds the lines of one subscription's invoices.
+// composer builds the lines of one subscription's invoices. It is not
+// changed once built, so concurrent computations may share it (a balance
+// frame does).
 type composer struct {
 	usage Usage
 	sc    customers.Context
 	cyc   cycle.Cycle
 	ms    map[string]meters.Meter
+	// next is the composer of the subscription's successor (a plan
+	// change), read in advance when nextKnown; nil then means it has none.
+	// When not known, successor reads it.
+	next      *composer
+	nextKnown bool
 }
 
 func newComposer(ctx context.Context, usage Usage, sc customers.Context) (*composer, error) {
@@ -66,20 +73,16 @@ func (c *composer) proration(p domain.Period) *rating.Proration {
 // partial p; minimum, when not nil, is the share to use instead (a period
 // cut by a cancellation or a plan change counts its days as the fees do).
 func (c *composer) usageLines(ctx context.Context, p domain.Period, until time.Time, minimum *rating.Proration) ([]Line, error) {
+	qs, err := c.quantities(ctx, p, until)
+	if err != nil {
+		return nil, err
+	}
 	var out []Line
-	for _, pr := range c.sc.Plan.Prices {
+	for i, pr := range c.sc.Plan.Prices {
 		if pr.Type != plans.Usage {
 			continue
 		}
-		m, ok := c.ms[pr.MeterID]
-		if !ok {
-			return nil, fmt.Errorf("price %s: meter %s not found", pr.Key, pr.MeterID)
-		}
-		w := meters.Window{Period: p, Until: until, Location: c.locAt(p.Start)}
-		q, err := c.usage.Quantity(ctx, c.sc.Subscription.TenantID, m, c.sc.Customer.ExternalID, pr.Filters, w)
-		if err != nil {
-			return nil, err
-		}
+		m, q := c.ms[pr.MeterID], qs[i]
 		// A minimum is prorated like a fixed fee over a partial period.
 		var prorate rating.Proration
 		var shown *rating.Proration

@@ -3,16 +3,13 @@ package invoicing
 import (
 	"context"
 	"fmt"
-	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/credits"
-	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/plans/rating"
-	"github.com/tallyhq/tally/store"
 	"gorm.io/gorm"
 )
 
@@ -128,138 +125,6 @@ func (s *Service) previewCredits(ctx context.Context, inv *Invoice) error {
 	return nil
 }
 
-// CreditBalance is the customer's credit balance at at (zero: now), per
-// unit (pricing.md, "Credits"): granted − drawn by finalized invoices −
-// what its drafts (as stored, in the order they close) and then the open
-// periods' proposed invoices at at (usage up to at, read from rollups, and
-// the next advance fees) would draw, in draw order; 0 once expired or
-// voided. The grants and drafts are read once for all open periods. A live
-// answer (at zero) may come from the per-customer cache (BalanceCache
-// documents why it is never stale). The result must not be modified.
-func (s *Service) CreditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, error) {
-	ctx = store.PrimaryOnly(ctx) // a balance is cached and alerted on: never from a lagging replica
-	now := s.clock.Now(ctx)
-	live := at.IsZero() || at.Equal(now)
-	if live {
-		at = now
-		if b, ok := s.balances.get(tenantID, customerID, now); ok {
-			return b, nil
-		}
-	}
-	cu, err := s.customers.Get(ctx, tenantID, customerID)
-	if err != nil {
-		return nil, err
-	}
-	st := s.balances.stamp(tenantID, cu.ID, cu.ExternalID)
-	if !live {
-		units, _, err := s.creditBalance(ctx, tenantID, cu.ID, at)
-		return units, err
-	}
-	// Live: share a computation in flight from the same versions (see
-	// balanceFlights), unless time alone has changed its answer since.
-	units, until, computed, err := s.flights.do(st, now, func() ([]credits.UnitBalance, time.Time, error) {
-		return s.creditBalance(context.WithoutCancel(ctx), tenantID, cu.ID, at) // others may wait on it
-	})
-	if err == nil && !now.Before(until) {
-		units, until, err = s.creditBalance(ctx, tenantID, cu.ID, at)
-		computed = now
-	}
-	if err != nil {
-		return nil, err
-	}
-	s.balances.put(st, computed, until, units)
-	return units, nil
-}
-
-// creditBalance computes the balance at at, and the first instant after
-// at when time alone could change it (see BalanceCache).
-func (s *Service) creditBalance(ctx context.Context, tenantID, customerID string, at time.Time) ([]credits.UnitBalance, time.Time, error) {
-	until := at.Truncate(15 * time.Minute).Add(15 * time.Minute)
-	bound := func(t *time.Time) {
-		if t != nil && t.After(at) && t.Before(until) {
-			until = *t
-		}
-	}
-	actual, err := s.credits.List(ctx, tenantID, customerID)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	if len(actual) == 0 {
-		return []credits.UnitBalance{}, until, nil
-	}
-	for _, g := range actual {
-		bound(g.ExpiresAt)
-	}
-	grants := append([]credits.Grant(nil), actual...)
-	pending := map[string]decimal.Decimal{}
-	drafts, err := s.drafts(ctx, tenantID, customerID)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	for _, d := range drafts {
-		simulate(grants, pending, d)
-	}
-	// Periods that have ended by at but that no invoice run has drafted yet
-	// draw like drafts: the balance is what the next invoices will say,
-	// whenever the run happens.
-	due, err := s.undrafted(ctx, tenantID, customerID, at)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	for _, d := range due {
-		simulate(grants, pending, d)
-	}
-	open, err := s.openPeriods(ctx, tenantID, customerID, at, bound)
-	if err != nil {
-		return nil, time.Time{}, err
-	}
-	sort.SliceStable(open, func(i, j int) bool { return open[i].Period.End.Before(open[j].Period.End) })
-	for _, p := range open {
-		simulate(grants, pending, p)
-	}
-	return credits.Summarize(actual, pending, at), until, nil
-}
-
-// openPeriods is the proposed invoice at at, without credit, of every
-// subscription of the customer active or in trial then; bound is given
-// each subscription's start, trial end and end.
-func (s *Service) openPeriods(ctx context.Context, tenantID, customerID string, at time.Time, bound func(*time.Time)) ([]Invoice, error) {
-	var subs []customers.Subscription
-	cursor := ""
-	for {
-		page, err := s.customers.ListSubscriptions(ctx, tenantID, customers.SubscriptionQuery{CustomerID: customerID}, domain.Page{Limit: domain.MaxPageLimit, Cursor: cursor})
-		if err != nil {
-			return nil, err
-		}
-		for _, sub := range page.Data {
-			start := sub.StartAt
-			bound(&start)
-			bound(sub.TrialEnd)
-			bound(sub.EndsAt)
-			if st := sub.StatusAt(at); st == customers.Active || st == customers.Trialing {
-				subs = append(subs, sub)
-			}
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		cursor = page.NextCursor
-	}
-	scs, err := s.customers.Contexts(ctx, tenantID, subs)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Invoice, 0, len(scs))
-	for _, sc := range scs {
-		inv, err := s.proposedBare(ctx, sc, at)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, nil
-}
-
 // drawCredits draws prepaid credit for an invoice being finalized, inside
 // its transaction, and records what each line got.
 func (s *Service) drawCredits(tx *gorm.DB, inv *Invoice, now time.Time) error {
@@ -298,37 +163,4 @@ func (s *Service) settleCredits(tx *gorm.DB, invoiceID string, to Status, now ti
 		return s.credits.ActivateTx(tx, invoiceID, now)
 	}
 	return nil
-}
-
-// undrafted computes, without storing them, the invoices an invoice run as
-// of at would draft for the customer's subscriptions, in the order they
-// close.
-func (s *Service) undrafted(ctx context.Context, tenantID, customerID string, at time.Time) ([]Invoice, error) {
-	var out []Invoice
-	collect := func(_ context.Context, inv Invoice) (bool, error) {
-		out = append(out, inv)
-		return true, nil
-	}
-	cursor := ""
-	for {
-		page, err := s.customers.ListSubscriptions(ctx, tenantID, customers.SubscriptionQuery{CustomerID: customerID}, domain.Page{Limit: domain.MaxPageLimit, Cursor: cursor})
-		if err != nil {
-			return nil, err
-		}
-		scs, err := s.customers.Contexts(ctx, tenantID, page.Data)
-		if err != nil {
-			return nil, err
-		}
-		for _, sc := range scs {
-			if _, _, err := s.invoiceSubscription(ctx, sc, at, "", collect); err != nil {
-				return nil, err
-			}
-		}
-		if page.NextCursor == "" {
-			break
-		}
-		cursor = page.NextCursor
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Period.End.Before(out[j].Period.End) })
-	return out, nil
 }

@@ -112,20 +112,12 @@ func (s *Service) planChangeLines(ctx context.Context, c *composer, p domain.Per
 	if err != nil {
 		return nil, err
 	}
-	next, err := s.customers.Successor(ctx, c.sc.Subscription.TenantID, c.sc.Subscription.ID)
-	if err != nil {
-		if domain.KindOf(err) == domain.KindNotFound {
-			return lines, nil
-		}
-		return nil, err
-	}
-	nsc, err := s.customers.Load(ctx, next.TenantID, next.ID)
+	nc, err := s.successor(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	nc, err := newComposer(ctx, s.usage, nsc)
-	if err != nil {
-		return nil, err
+	if nc == nil {
+		return lines, nil
 	}
 	if _, ok := s.firstPeriod(nc); !ok {
 		return lines, nil
@@ -135,6 +127,26 @@ func (s *Service) planChangeLines(ctx context.Context, c *composer, p domain.Per
 		return nil, err
 	}
 	return append(lines, opening...), nil
+}
+
+// successor is the composer of the subscription's successor (a plan
+// change), nil when it has none: c.next when read in advance, else read now.
+func (s *Service) successor(ctx context.Context, c *composer) (*composer, error) {
+	if c.nextKnown {
+		return c.next, nil
+	}
+	next, err := s.customers.Successor(ctx, c.sc.Subscription.TenantID, c.sc.Subscription.ID)
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return nil, nil
+		}
+		return nil, err
+	}
+	nsc, err := s.customers.Load(ctx, next.TenantID, next.ID)
+	if err != nil {
+		return nil, err
+	}
+	return newComposer(ctx, s.usage, nsc)
 }
 
 // cutPeriod is the last period cut short by the subscription's end,

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -134,4 +136,13 @@ func ts(s string) time.Time {
 		panic(err)
 	}
 	return t
+}
+
+// propertySeeds is how many random histories a property test tries:
+// TALLY_PROPERTY_SEEDS, default 4.
+func propertySeeds() int {
+	if v, err := strconv.Atoi(os.Getenv("TALLY_PROPERTY_SEEDS")); err == nil && v > 0 {
+		return v
+	}
+	return 4
 }

@@ -3,9 +3,7 @@ package invoicing_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -25,10 +23,7 @@ import (
 //
 // TALLY_PROPERTY_SEEDS sets how many histories are tried (default 4).
 func TestInvoicesDoNotDependOnWhenRunsHappen(t *testing.T) {
-	seeds := 4
-	if v, err := strconv.Atoi(os.Getenv("TALLY_PROPERTY_SEEDS")); err == nil && v > 0 {
-		seeds = v
-	}
+	seeds := propertySeeds()
 	apptest.Each(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), func(t *testing.T, s *apptest.Server) {
 		for seed := 1; seed <= seeds; seed++ {
 			r := rand.New(rand.NewPCG(uint64(seed), 7))

@@ -27,10 +27,12 @@ func (s *Service) Proposed(ctx context.Context, tenantID, subscriptionID string,
 }
 
 func (s *Service) proposed(ctx context.Context, sc customers.Context, at time.Time) (Invoice, error) {
-	return s.proposedWith(ctx, sc, at, true)
+	return s.proposedWith(ctx, sc, nil, at, true)
 }
 
-func (s *Service) proposedWith(ctx context.Context, sc customers.Context, at time.Time, preview bool) (Invoice, error) {
+// proposedWith is proposed with the subscription's composer (nil: built
+// here) and, with preview, what prepaid credit would pay of it.
+func (s *Service) proposedWith(ctx context.Context, sc customers.Context, c *composer, at time.Time, preview bool) (Invoice, error) {
 	if at.IsZero() {
 		at = s.clock.Now(ctx)
 	}
@@ -54,9 +56,11 @@ func (s *Service) proposedWith(ctx context.Context, sc customers.Context, at tim
 	if !ok {
 		return Invoice{}, domain.Conflict("no_period", "subscription %s has no period at %s", sub.ID, at.UTC().Format(time.RFC3339))
 	}
-	c, err := newComposer(ctx, s.usage, sc)
-	if err != nil {
-		return Invoice{}, err
+	var err error
+	if c == nil {
+		if c, err = newComposer(ctx, s.usage, sc); err != nil {
+			return Invoice{}, err
+		}
 	}
 	inv.Period = p
 	switch {
@@ -86,11 +90,11 @@ func (s *Service) proposedWith(ctx context.Context, sc customers.Context, at tim
 	return inv, nil
 }
 
-// proposedBare is proposed without the credit preview (the balance draws
-// all of a customer's open periods itself, reading its grants and drafts
-// once).
-func (s *Service) proposedBare(ctx context.Context, sc customers.Context, at time.Time) (Invoice, error) {
-	return s.proposedWith(ctx, sc, at, false)
+// proposedBare is proposed from the subscription's composer without the
+// credit preview (the balance draws all of a customer's open periods
+// itself, reading its grants and drafts once).
+func (s *Service) proposedBare(ctx context.Context, c *composer, at time.Time) (Invoice, error) {
+	return s.proposedWith(ctx, c.sc, c, at, false)
 }
 
 // ProposedForCustomer computes the proposed invoice of every subscription of

@@ -199,6 +199,13 @@ func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context,
 	if err != nil {
 		return 0, 0, err
 	}
+	return s.invoiceComposed(ctx, c, have, asOf, runID, store)
+}
+
+// invoiceComposed is invoiceSubscription given the subscription's composer
+// and the invoices it has (have).
+func (s *Service) invoiceComposed(ctx context.Context, c *composer, have map[key]bool, asOf time.Time, runID string, store put) (created, existing int, err error) {
+	sc := c.sc
 	count := func(made bool) {
 		if made {
 			created++
