@@ -385,7 +385,9 @@ type grantView struct {
 
 func (p *Portal) creditsView(c echo.Context, b base, f formatter) (creditsView, error) {
 	s := sessionOf(c)
-	bal, err := p.svc.Invoices.CreditBalance(c.Request().Context(), s.token.TenantID, b.Customer.ID, b.Now)
+	// Zero: the live balance (cached); the page's own b.Now, read a moment
+	// earlier, would ask for a past instant and compute it in full each time.
+	bal, err := p.svc.Invoices.CreditBalance(c.Request().Context(), s.token.TenantID, b.Customer.ID, time.Time{})
 	if err != nil {
 		return creditsView{}, err
 	}
