@@ -128,7 +128,15 @@ func (s *sqlStore) seriesFor(tx *gorm.DB, tenantID string, ms []Meter) ([]series
 // seriesID finds the rollup series of the meter and filters, creating and
 // backfilling it when no price has yet (as after migration 0011, which
 // dropped the series built before values compared as JSON values).
+//
+// Found ids are kept for the life of the process (s.known): a series is
+// never deleted nor renumbered, so a live preview or balance does not look
+// its series up on every read.
 func (s *sqlStore) seriesID(ctx context.Context, tenantID string, m Meter, extra Filters) (string, error) {
+	key := tenantID + "\x00" + m.ID + "\x00" + filtersKey(extra)
+	if id, ok := s.known.Load(key); ok {
+		return id.(string), nil
+	}
 	find := func() (string, error) {
 		var sr seriesRow
 		// The primary: a series just created here may not have reached
@@ -140,14 +148,16 @@ func (s *sqlStore) seriesID(ctx context.Context, tenantID string, m Meter, extra
 		return sr.ID, nil
 	}
 	id, err := find()
-	if err != nil || id != "" {
-		return id, err
+	if err == nil && id == "" {
+		if err = s.EnsureSeries(ctx, nil, m, extra, s.clock.Now(ctx)); err != nil {
+			return "", err
+		}
+		if id, err = find(); err == nil && id == "" {
+			err = fmt.Errorf("rollup series of %s was not created", m.Key)
+		}
 	}
-	if err := s.EnsureSeries(ctx, nil, m, extra, s.clock.Now(ctx)); err != nil {
-		return "", err
-	}
-	if id, err = find(); err == nil && id == "" {
-		err = fmt.Errorf("rollup series of %s was not created", m.Key)
+	if err == nil {
+		s.known.Store(key, id)
 	}
 	return id, err
 }

@@ -100,20 +100,36 @@ func (s *sqlStore) ListEvents(ctx context.Context, tenantID string, q EventQuery
 // raw events only for the partial minutes (see cover).
 func (s *sqlStore) fromRollups(ctx context.Context, tenantID string, m Meter, customer string, extra Filters, seriesID string, start, end int64) (decimal.Decimal, error) {
 	var total partial
-	for _, seg := range cover(start, end, 0) {
+	segs := cover(start, end, 0)
+	list, at := probes(segs)
+	var read []partial
+	if !s.d.mergesInGo() && m.Aggregation.Type != Latest {
+		var err error
+		if read, err = s.readProbes(ctx, seriesID, customer, list); err != nil {
+			return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
+		}
+	}
+	probed := func(i int) (partial, error) {
+		if read != nil {
+			return read[at[i]], nil
+		}
+		p := list[at[i]]
+		return s.rollupSegment(ctx, m, p.table, seriesID, customer, p.start, p.end)
+	}
+	for i, seg := range segs {
 		if seg.grain >= 0 {
-			p, err := s.rollupSegment(ctx, m, grains[seg.grain].table, seriesID, customer, seg.start, seg.end)
+			p, err := probed(i)
 			if err != nil {
 				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
 			}
 			total.merge(p)
 			continue
 		}
-		if minute := grains[len(grains)-1]; seg.start == floorTo(seg.start, minute.size) {
+		if at[i] >= 0 {
 			// A window ending inside a minute (a live preview ends at now):
 			// the minute's rollup is the segment's when every event it
 			// counts lies before the end.
-			p, err := s.rollupSegment(ctx, m, minute.table, seriesID, customer, seg.start, seg.start+1)
+			p, err := probed(i)
 			if err != nil {
 				return decimal.Zero, fmt.Errorf("read rollups of %s: %w", m.Key, err)
 			}

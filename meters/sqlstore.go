@@ -3,6 +3,7 @@ package meters
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
@@ -22,6 +23,7 @@ type sqlStore struct {
 	clock  domain.Clock
 	shards *shardPool  // rollup shards of the store's own transactions
 	parts  *partitions // the monthly partitions of events known to exist (Postgres)
+	known  *sync.Map   // rollup series ids found, by tenant, meter and filters (seriesID)
 }
 
 // NewSQLStore returns the EventStore that keeps events in db, on db's
@@ -30,7 +32,7 @@ type sqlStore struct {
 // *gorm.DB of db.Tx.
 func NewSQLStore(db *store.DB, clock domain.Clock) EventStore {
 	d := dialectOf(db.Dialect)
-	return &sqlStore{db: db.Gorm, reader: db.Reader, d: d, clock: clock, shards: newShardPool(d.rollupShards()), parts: newPartitions()}
+	return &sqlStore{db: db.Gorm, reader: db.Reader, d: d, clock: clock, shards: newShardPool(d.rollupShards()), parts: newPartitions(), known: &sync.Map{}}
 }
 
 var errNoDB = errors.New("meters: the SQL event store has no database")
