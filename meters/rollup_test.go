@@ -198,5 +198,39 @@ func TestRollupsAgreeWithRawEvents(t *testing.T) {
 				}
 			}
 		}
+		// Usage series (rollups for count, sum, max and latest) agree with
+		// the raw events bucket by bucket: UTC hours, and days in zones
+		// whose midnights fall on the half and quarter hour or move (DST).
+		for _, m := range ms {
+			for _, zone := range []string{"UTC", "Asia/Kolkata", "Asia/Kathmandu", "America/Santiago", "Pacific/Chatham"} {
+				loc, err := time.LoadLocation(zone)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, g := range []meters.Granularity{meters.Day, meters.Hour} {
+					q := meters.SeriesQuery{Meter: m, Customer: "acme", From: start.Add(90 * time.Minute), To: start.AddDate(0, 0, 12), Granularity: g, Location: loc}
+					if g == meters.Hour {
+						q.To = start.AddDate(0, 0, 4)
+					}
+					pts, err := svc.Series(ctx, tenant, q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					buckets, err := meters.SeriesBuckets(q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := meters.AggregateBuckets(m, events["acme"], nil, buckets, loc)
+					if len(pts) != len(want) {
+						t.Fatalf("%s %s series in %s: %d points, want %d", m.Key, g, zone, len(pts), len(want))
+					}
+					for i := range pts {
+						if !pts[i].Value.Equal(want[i]) {
+							t.Errorf("%s %s series in %s, bucket %s: %s, raw events %s", m.Key, g, zone, pts[i].Start, pts[i].Value, want[i])
+						}
+					}
+				}
+			}
+		}
 	})
 }

@@ -133,6 +133,12 @@ func (s *sqlStore) seriesFor(tx *gorm.DB, tenantID string, ms []Meter) ([]series
 // never deleted nor renumbered, so a live preview or balance does not look
 // its series up on every read.
 func (s *sqlStore) seriesID(ctx context.Context, tenantID string, m Meter, extra Filters) (string, error) {
+	return s.lookupSeries(ctx, tenantID, m, extra, true)
+}
+
+// lookupSeries is seriesID; without create, a series that does not exist
+// yet is "" (for reads that must not write, such as usage series).
+func (s *sqlStore) lookupSeries(ctx context.Context, tenantID string, m Meter, extra Filters, create bool) (string, error) {
 	key := tenantID + "\x00" + m.ID + "\x00" + filtersKey(extra)
 	if id, ok := s.known.Load(key); ok {
 		return id.(string), nil
@@ -148,6 +154,9 @@ func (s *sqlStore) seriesID(ctx context.Context, tenantID string, m Meter, extra
 		return sr.ID, nil
 	}
 	id, err := find()
+	if err == nil && id == "" && !create {
+		return "", nil
+	}
 	if err == nil && id == "" {
 		if err = s.EnsureSeries(ctx, nil, m, extra, s.clock.Now(ctx)); err != nil {
 			return "", err
