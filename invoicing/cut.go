@@ -123,7 +123,7 @@ func (s *Service) planChangeLines(ctx context.Context, c *composer, p domain.Per
 	if err != nil {
 		return nil, err
 	}
-	nc, err := newComposer(ctx, s.usage, nsc)
+	nc, err := newComposer(ctx, c.usage, nsc)
 	if err != nil {
 		return nil, err
 	}

@@ -152,7 +152,7 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 			break
 		}
 		s.beat(ctx, &run)
-		for res := range s.invoicePage(ctx, scs, run.AsOf, run.ID) {
+		for _, res := range s.invoicePage(ctx, scs, run.AsOf, run.ID) {
 			run.Processed++
 			run.InvoicesCreated += res.created
 			run.InvoicesExisting += res.existing
@@ -184,18 +184,26 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 	return run
 }
 
-// invoiceSubscription drafts the missing invoices of one subscription up to
-// asOf and counts what it created and what already existed.
 // put stores a drafted invoice (insert), or collects it (a balance that
-// counts the invoices a run would draft); it reports whether it was new.
+// counts the invoices a run would draft, a page of a run written at once);
+// it reports whether it was new.
 type put func(ctx context.Context, inv Invoice) (bool, error)
 
+// invoiceSubscription drafts the missing invoices of one subscription up to
+// asOf and counts what it created and what already existed.
 func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context, asOf time.Time, runID string, store put) (created, existing int, err error) {
 	have, err := s.existing(ctx, sc.Subscription.TenantID, sc.Subscription.ID)
 	if err != nil {
 		return 0, 0, err
 	}
-	c, err := newComposer(ctx, s.usage, sc)
+	return s.invoiceWith(ctx, s.usage, sc, have, asOf, runID, store)
+}
+
+// invoiceWith is invoiceSubscription knowing the subscription's invoices
+// (have) and reading quantities through usage (an invoice run's page
+// reads them for all its subscriptions at once).
+func (s *Service) invoiceWith(ctx context.Context, usage Usage, sc customers.Context, have map[key]bool, asOf time.Time, runID string, store put) (created, existing int, err error) {
+	c, err := newComposer(ctx, usage, sc)
 	if err != nil {
 		return 0, 0, err
 	}
