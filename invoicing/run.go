@@ -132,13 +132,18 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 	return r.toRun(), nil
 }
 
+// runPageSize is how many subscriptions a run reads, drafts and writes at
+// once (invoicePage): memory is bounded by a page, whatever the tenant's
+// size. A variable only so that tests can cut pages smaller.
+var runPageSize = 200
+
 // execute walks every subscription of the tenant, a page at a time.
 func (s *Service) execute(ctx context.Context, run Run) Run {
 	started := time.Now()
 	defer func() { s.metrics.RunFinished(string(run.Status), time.Since(started)) }()
 	cursor := ""
 	for {
-		page, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: 200, Cursor: cursor})
+		page, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: runPageSize, Cursor: cursor})
 		if err != nil {
 			run.Status = RunFailed
 			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
@@ -292,17 +297,24 @@ func (s *Service) openSubscription(ctx context.Context, sub customers.Subscripti
 	if err != nil {
 		return err
 	}
+	_, err = s.open(ctx, s.usage, sc, s.insert)
+	return err
+}
+
+// open drafts the subscription_start invoice of a new subscription into
+// store when its plan has advance fees and its first paid period has begun
+// by now; false when it has none to draft.
+func (s *Service) open(ctx context.Context, usage Usage, sc customers.Context, store put) (bool, error) {
 	if !sc.Plan.HasAdvanceFees() || sc.Subscription.SkipStartInvoice {
-		return nil
+		return false, nil
 	}
-	c, err := newComposer(ctx, s.usage, sc)
+	c, err := newComposer(ctx, usage, sc)
 	if err != nil {
-		return err
+		return false, err
 	}
 	first, ok := s.firstPeriod(c)
 	if !ok || first.Start.After(s.clock.Now(ctx)) {
-		return nil
+		return false, nil
 	}
-	_, err = s.draft(ctx, c, SubscriptionStart, first, "", s.insert)
-	return err
+	return s.draft(ctx, c, SubscriptionStart, first, "", store)
 }
