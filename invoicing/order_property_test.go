@@ -176,8 +176,9 @@ func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedul
 }
 
 // playOpts vary play: run drafts the tenant's invoices as of at (nil: POST
-// /v1/invoice_runs), and with numbers each result also holds the
-// invoice's number, status and credits applied.
+// /v1/invoice_runs), and with numbers every other customer gets a credit
+// grant and each result also holds the invoice's number, status and
+// credits applied.
 type playOpts struct {
 	run     func(t *testing.T, key string, at time.Time)
 	numbers bool
@@ -218,9 +219,12 @@ func (h history) playWith(t *testing.T, s *apptest.Server, name string, plan sch
 	}
 	custID := map[string]string{}
 	subID := map[string]string{} // customer → its current subscription
-	for _, c := range h.custs {
+	for i, c := range h.custs {
 		res := do(201, "POST", "/v1/customers", c)
 		custID[res["external_id"].(string)] = res["id"].(string)
+		if o.numbers && i%2 == 0 { // credit that finalization draws
+			do(201, "POST", "/v1/customers/"+res["id"].(string)+"/credit_grants", `{"amount":"45"}`)
+		}
 	}
 	for _, b := range h.subs {
 		res := do(201, "POST", "/v1/subscriptions", b)
