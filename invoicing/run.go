@@ -137,27 +137,34 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 // size. A variable only so that tests can cut pages smaller.
 var runPageSize = 200
 
-// execute walks every subscription of the tenant, a page at a time.
+// execute walks every subscription of the tenant, a page at a time: pages
+// are drafted one after another while earlier ones are written
+// (draftPages, writePages), and the run's progress is saved after each
+// page written.
 func (s *Service) execute(ctx context.Context, run Run) Run {
 	started := time.Now()
 	defer func() { s.metrics.RunFinished(string(run.Status), time.Since(started)) }()
-	cursor := ""
+	written := s.writePages(ctx, s.draftPages(ctx, run))
+	tick := time.NewTicker(HeartbeatEvery)
+	defer tick.Stop()
 	for {
-		page, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: runPageSize, Cursor: cursor})
-		if err != nil {
-			run.Status = RunFailed
-			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
+		var p *page
+		select {
+		case <-tick.C: // a long page: show the run alive
+			s.beat(ctx, &run)
+			continue
+		case p = <-written:
+		}
+		if p == nil {
 			break
 		}
-		run.Subscriptions += len(page.Data)
-		scs, err := s.customers.Contexts(ctx, run.TenantID, page.Data)
-		if err != nil {
+		if p.err != nil {
 			run.Status = RunFailed
-			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
-			break
+			run.Failed = append(run.Failed, RunFailure{Error: p.err.Error()})
+			continue
 		}
-		s.beat(ctx, &run)
-		for _, res := range s.invoicePage(ctx, scs, run.AsOf, run.ID) {
+		run.Subscriptions += len(p.out)
+		for _, res := range p.out {
 			run.Processed++
 			run.InvoicesCreated += res.created
 			run.InvoicesExisting += res.existing
@@ -165,13 +172,8 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 				run.Failed = append(run.Failed, RunFailure{SubscriptionID: res.sub, Error: res.err.Error()})
 				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", res.sub), slog.Any("error", res.err))
 			}
-			s.beat(ctx, &run)
 		}
 		s.saveRun(ctx, &run)
-		if page.NextCursor == "" {
-			break
-		}
-		cursor = page.NextCursor
 	}
 	if run.Status != RunFailed {
 		run.Status = RunCompleted

@@ -11,7 +11,7 @@ import (
 // RunWorkers is how many subscriptions a long read of the catalog (the
 // advisor's backtest) works on at once on Postgres. Invoice runs no longer
 // draft one subscription at a time: a page is composed in memory and
-// written in one transaction (invoicePage).
+// written in one transaction (draftPage, writePage).
 const RunWorkers = 4
 
 // subResult is what drafting one subscription came to.
@@ -21,41 +21,50 @@ type subResult struct {
 	err               error
 }
 
-// invoicePage drafts the subscriptions of one page of a run and says, per
-// subscription, what it created, what already existed and why it failed.
-// It reads what the page needs in a few set-based queries (the page's
-// invoices, its meters, then every quantity its drafts need: see
-// pageUsage), composes every draft in memory, and writes them all in one
-// transaction (invoices, lines and invoice.created events in multi-row
-// inserts): the page is stored whole or not at all, so a crash leaves no
-// half-written page and the next run drafts it again. The invoices are
-// those drafting one subscription at a time would store, and a
-// subscription that fails to compose keeps, as there, the drafts composed
-// before its failure. If the page's transaction fails, its drafts are
-// written one subscription at a time, so that a subscription whose invoices
-// cannot be stored fails alone.
-func (s *Service) invoicePage(ctx context.Context, scs []customers.Context, asOf time.Time, runID string) []subResult {
-	out := make([]subResult, len(scs))
+// page is one page of a run's subscriptions, its drafts composed in memory
+// (draftPage) and then written (writePage).
+type page struct {
+	tenantID string
+	custs    []string    // the page's customers, each once
+	drafts   [][]Invoice // per subscription, in drafting order
+	out      []subResult // per subscription
+	// err is why the page could not be listed or read: the run fails.
+	err error
+}
+
+// draftPage composes the drafts of one page of a run: it reads what the
+// page needs in a few set-based queries (the page's invoices, its meters,
+// then every quantity its drafts need: see pageUsage) and composes every
+// missing invoice in memory, exactly as drafting one subscription at a time
+// would (a subscription that fails to compose keeps, as there, the drafts
+// composed before its failure, and its failure).
+func (s *Service) draftPage(ctx context.Context, scs []customers.Context, asOf time.Time, runID string) *page {
+	p := &page{out: make([]subResult, len(scs)), drafts: make([][]Invoice, len(scs))}
 	if len(scs) == 0 {
-		return out
+		return p
 	}
-	tenantID := scs[0].Subscription.TenantID
+	p.tenantID = scs[0].Subscription.TenantID
 	ids := make([]string, len(scs))
+	seen := map[string]bool{}
 	for i, sc := range scs {
 		ids[i] = sc.Subscription.ID
-		out[i].sub = sc.Subscription.ID
-	}
-	fail := func(err error) []subResult {
-		for i := range out {
-			out[i].err = err
+		p.out[i].sub = sc.Subscription.ID
+		if c := sc.Subscription.CustomerID; !seen[c] {
+			seen[c] = true
+			p.custs = append(p.custs, c)
 		}
-		return out
 	}
-	have, err := s.existingOf(ctx, tenantID, ids)
+	fail := func(err error) *page {
+		for i := range p.out {
+			p.out[i].err = err
+		}
+		return p
+	}
+	have, err := s.existingOf(ctx, p.tenantID, ids)
 	if err != nil {
 		return fail(err)
 	}
-	usage, err := newPageUsage(ctx, s.usage, tenantID, scs)
+	usage, err := newPageUsage(ctx, s.usage, p.tenantID, scs)
 	if err != nil {
 		return fail(err)
 	}
@@ -67,19 +76,31 @@ func (s *Service) invoicePage(ctx context.Context, scs []customers.Context, asOf
 	if err := usage.fetch(ctx); err != nil {
 		return fail(err)
 	}
-	drafts := make([][]Invoice, len(scs))
-	var all []Invoice
 	for i, sc := range scs {
 		collect := func(_ context.Context, inv Invoice) (bool, error) {
-			drafts[i] = append(drafts[i], inv)
+			p.drafts[i] = append(p.drafts[i], inv)
 			return true, nil
 		}
 		_, existing, err := s.invoiceWith(ctx, usage, sc, have[sc.Subscription.ID], asOf, runID, collect)
-		out[i].existing, out[i].err = existing, err
-		all = append(all, drafts[i]...)
+		p.out[i].existing, p.out[i].err = existing, err
+	}
+	return p
+}
+
+// writePage stores a drafted page in one transaction (invoices, lines and
+// invoice.created events in multi-row inserts): the page is stored whole
+// or not at all, so a crash leaves no half-written page and the next run
+// drafts it again. A slot another run took meanwhile counts as existing.
+// If the transaction fails, the drafts are written one subscription at a
+// time, so that a subscription whose invoices cannot be stored fails
+// alone. It returns the page's results.
+func (s *Service) writePage(ctx context.Context, p *page) []subResult {
+	var all []Invoice
+	for _, d := range p.drafts {
+		all = append(all, d...)
 	}
 	var made map[string]bool
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var err error
 		made, err = s.insertManyTx(tx, all)
 		return err
@@ -89,25 +110,21 @@ func (s *Service) invoicePage(ctx context.Context, scs []customers.Context, asOf
 			made[inv.ID] = made[inv.ID] // false: its slot was taken
 		}
 	} else {
-		made = s.insertEach(ctx, drafts, out)
+		made = s.insertEach(ctx, p.drafts, p.out)
 	}
-	for i := range scs {
-		for _, inv := range drafts[i] {
+	for i := range p.drafts {
+		for _, inv := range p.drafts[i] {
 			if stored, tried := made[inv.ID]; stored {
-				out[i].created++
+				p.out[i].created++
 			} else if tried {
-				out[i].existing++
+				p.out[i].existing++
 			}
 		}
 	}
-	seen := map[string]bool{}
-	for _, sc := range scs {
-		if c := sc.Subscription.CustomerID; !seen[c] {
-			seen[c] = true
-			s.changed(tenantID, c)
-		}
+	for _, c := range p.custs {
+		s.changed(p.tenantID, c)
 	}
-	return out
+	return p.out
 }
 
 // insertEach stores each subscription's drafts in transactions of their
