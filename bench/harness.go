@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -60,6 +61,7 @@ func start(ctx context.Context, o Options) (*harness, error) {
 	cfg.LogLevel = "error"              // keep the terminal for the figures
 	cfg.WriteTimeout = 10 * time.Minute // a preview under a 10M-event load is still one request
 	cfg.ShutdownTimeout = 5 * time.Second
+	cfg.PprofAddr = os.Getenv("TALLY_PPROF_ADDR") // profile the in-process server under the bench's load
 	a, err := app.Open(ctx, cfg, nil, nil)
 	if err != nil {
 		return nil, err

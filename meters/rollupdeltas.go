@@ -102,6 +102,9 @@ func (d deltas) applyGrain(tx *gorm.DB, dialect sqlDialect, table string, shard 
 			return err
 		}
 	}
+	if dialect.bindsArrays() {
+		return d.upsertRollupsArrays(tx, dialect, table, shard, keys)
+	}
 	const chunk = 500
 	for start := 0; start < len(keys); start += chunk {
 		end := min(start+chunk, len(keys))

@@ -33,6 +33,10 @@ type sqlDialect interface {
 	// partitioned reports whether events is partitioned by month (each
 	// month's partition must exist before its events are written).
 	partitioned() bool
+	// bindsArrays reports whether a batch's rows are bound as one array
+	// per column and expanded by unnest (pgwrite.go), instead of a VALUES
+	// list of a parameter per value.
+	bindsArrays() bool
 }
 
 func dialectOf(d store.Dialect) sqlDialect {
@@ -49,6 +53,7 @@ type postgresDialect struct{}
 
 func (postgresDialect) rollupShards() int { return rollupShards }
 func (postgresDialect) partitioned() bool { return true }
+func (postgresDialect) bindsArrays() bool { return true }
 
 func (postgresDialect) byteID(expr string) string { return expr + ` COLLATE "C"` }
 
@@ -96,6 +101,9 @@ func (sqliteDialect) rollupShards() int { return 1 }
 
 // partitioned: SQLite has no partitions; events is one table.
 func (sqliteDialect) partitioned() bool { return false }
+
+// bindsArrays: SQLite has no array parameters; batches go as VALUES lists.
+func (sqliteDialect) bindsArrays() bool { return false }
 
 func (sqliteDialect) byteID(expr string) string                   { return expr }
 func (sqliteDialect) lockFeeding(tx *gorm.DB, ids []string) error { return nil }

@@ -71,9 +71,13 @@ func (s *sqlStore) WriteEvents(ctx context.Context, tx *gorm.DB, tenantID string
 			return err
 		}
 		d := deltas{}
-		for start := 0; start < len(rows); start += insertChunk {
-			end := min(start+insertChunk, len(rows))
-			ids, err := insertEvents(tx, rows[start:end])
+		chunk, insert := insertChunk, insertEvents
+		if s.d.bindsArrays() {
+			chunk, insert = len(rows), insertEventsArrays
+		}
+		for start := 0; start < len(rows); start += chunk {
+			end := min(start+chunk, len(rows))
+			ids, err := insert(tx, rows[start:end])
 			if err != nil {
 				return err
 			}
