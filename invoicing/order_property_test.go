@@ -1,6 +1,7 @@
 package invoicing_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -178,7 +179,7 @@ func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedul
 // playOpts vary play: run drafts the tenant's invoices as of at (nil: POST
 // /v1/invoice_runs), and with numbers every other customer gets a credit
 // grant and each result also holds the invoice's number, status and
-// credits applied.
+// credits applied, subtotal, note and every field of its lines.
 type playOpts struct {
 	run     func(t *testing.T, key string, at time.Time)
 	numbers bool
@@ -284,7 +285,8 @@ func (h history) playWith(t *testing.T, s *apptest.Server, name string, plan sch
 			k := fmt.Sprintf("%s %s %s→%s", ext, inv["billing_reason"], inv["period_start"], inv["period_end"])
 			out[k] = fmt.Sprintf("%s [%s]", inv["total"], strings.Join(lines, " "))
 			if o.numbers {
-				out[k] += fmt.Sprintf(" %v %v credits %v", inv["number"], inv["status"], inv["credits_applied"])
+				full, _ := json.Marshal(inv["lines"]) // every field of every line, keys sorted
+				out[k] += fmt.Sprintf(" %v %v credits %v subtotal %v note %q lines %s", inv["number"], inv["status"], inv["credits_applied"], inv["subtotal"], inv["note"], full)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/webhooks"
 	"gorm.io/gorm"
 )
@@ -26,7 +27,8 @@ const lineColumns = `invoice_id, position, price_key, type, meter, description, 
 	proration_days, proration_of_days, tiers, price_unit, unit_amount, conversion_rate, credits_applied, credit_units`
 
 // insertManyTx is insertTx for many new invoices of one tenant at once,
-// inside tx, in multi-row inserts: each invoice is stored with its lines
+// inside tx, in multi-row inserts (on Postgres one INSERT from arrays per
+// table, see store_pg.go): each invoice is stored with its lines
 // unless its (subscription, reason, period start) slot is already held by
 // an invoice that is not void (the unique key decides, so a concurrent run
 // cannot store a second one), and every invoice it stores is reported
@@ -35,6 +37,16 @@ func (s *Service) insertManyTx(tx *gorm.DB, invs []Invoice) (map[string]bool, er
 	made := make(map[string]bool, len(invs))
 	if len(invs) == 0 {
 		return made, nil
+	}
+	if s.db.Dialect == store.Postgres {
+		if err := insertInvoicesPG(tx, invs, made); err != nil {
+			return nil, fmt.Errorf("store invoices: %w", err)
+		}
+		stored := storedOf(invs, made)
+		if err := insertLinesPG(tx, stored); err != nil {
+			return nil, fmt.Errorf("store invoice lines: %w", err)
+		}
+		return made, s.emitCreated(tx, stored)
 	}
 	for from := 0; from < len(invs); from += rowsPerInsert {
 		chunk := invs[from:min(from+rowsPerInsert, len(invs))]
@@ -55,16 +67,22 @@ func (s *Service) insertManyTx(tx *gorm.DB, invs []Invoice) (map[string]bool, er
 			return nil, fmt.Errorf("store invoices: %w", err)
 		}
 	}
-	var stored []Invoice
-	for _, inv := range invs {
-		if made[inv.ID] {
-			stored = append(stored, inv)
-		}
-	}
+	stored := storedOf(invs, made)
 	if err := insertLines(tx, stored); err != nil {
 		return nil, err
 	}
 	return made, s.emitCreated(tx, stored)
+}
+
+// storedOf is the invoices of invs that made holds, in order.
+func storedOf(invs []Invoice, made map[string]bool) []Invoice {
+	var out []Invoice
+	for _, inv := range invs {
+		if made[inv.ID] {
+			out = append(out, inv)
+		}
+	}
+	return out
 }
 
 // insertLines stores the invoices' lines in multi-row inserts.
