@@ -2,6 +2,7 @@ package invoicing
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -151,6 +152,11 @@ func (s *Service) emitCreated(tx *gorm.DB, invs []Invoice) error {
 // all its arguments for its logger even when the logger is silent.
 func returnedIDs(tx *gorm.DB, q string, args []any, into map[string]bool) error {
 	rows, err := tx.Raw(q, args...).Rows()
+	return readIDs(rows, err, into)
+}
+
+// readIDs adds the ids of the rows (a query's result and error) to into.
+func readIDs(rows *sql.Rows, err error, into map[string]bool) error {
 	if err != nil {
 		return err
 	}

@@ -46,18 +46,7 @@ func insertInvoicesPG(tx *gorm.DB, invs []Invoice, made map[string]bool) error {
 	}
 	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, invoicesFromArrays, ids, tenants, numbers, statuses, reasons, custs, subs, currencies,
 		starts, ends, subtotals, credited, totals, notes, runs, stripe, created, updated, finalized, replaces)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
-		}
-		made[id] = true
-	}
-	return rows.Err()
+	return readIDs(rows, err, made)
 }
 
 // insertLinesPG stores the invoices' lines from arrays.
