@@ -37,11 +37,3 @@ func (s *Service) DraftEachForTest(ctx context.Context, tenantID string, asOf ti
 		cursor = page.NextCursor
 	}
 }
-
-// SetRunPageSizeForTest makes a run's pages n subscriptions long until the
-// returned function restores the size.
-func SetRunPageSizeForTest(n int) (restore func()) {
-	old := runPageSize
-	runPageSize = n
-	return func() { runPageSize = old }
-}

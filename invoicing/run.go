@@ -132,11 +132,6 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 	return r.toRun(), nil
 }
 
-// runPageSize is how many subscriptions a run reads, drafts and writes at
-// once (invoicePage): memory is bounded by a page, whatever the tenant's
-// size. A variable only so that tests can cut pages smaller.
-var runPageSize = 200
-
 // execute walks every subscription of the tenant, a page at a time: pages
 // are drafted one after another while earlier ones are written
 // (draftPages, writePages), and the run's progress is saved after each

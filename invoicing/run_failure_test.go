@@ -82,13 +82,13 @@ func newServices(t *testing.T, db *store.DB, clock domain.Clock, outbox invoicin
 // and holds no invoice. Once the outbox takes its events, the next run
 // drafts exactly what was missing, and every period holds one invoice.
 func TestAPageThatFailsMidwayLeavesNothingHalfWrittenAndTheNextRunCompletes(t *testing.T) {
-	defer invoicing.SetRunPageSizeForTest(5)()
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clock := domain.NewFixedClock(time.Date(2026, 4, 10, 0, 0, 0, 0, time.UTC))
 		out := &poisonedOutbox{real: webhooks.NewService(db, clock)}
 		sv := newServices(t, db, clock, out)
 		ps, cs, inv := sv.plans, sv.customers, sv.invoicing
+		inv.SetRunPageSize(5)
 		ten, _, err := tenants.NewService(db, clock).CreateTenant(ctx, tenants.CreateTenantInput{Name: "Acme"})
 		if err != nil {
 			t.Fatal(err)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tallyhq/tally/app/apptest"
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/invoicing"
 )
 
 // TestARunsPagesBillWhatDraftingOneAtATimeBills: a run drafts a page of
@@ -31,8 +30,8 @@ func TestARunsPagesBillWhatDraftingOneAtATimeBills(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("TALLY_PROPERTY_SEEDS")); err == nil && v > 0 {
 		seeds = v
 	}
-	defer invoicing.SetRunPageSizeForTest(7)()
 	apptest.Each(t, propStart, func(t *testing.T, s *apptest.Server) {
+		s.App.Services.Invoicing.SetRunPageSize(7)
 		each := func(t *testing.T, key string, at time.Time) {
 			t.Helper()
 			ctx := domain.WithNow(context.Background(), at)

@@ -9,13 +9,32 @@ import (
 	"github.com/tallyhq/tally/store"
 )
 
+// DefaultRunPageSize and MaxRunPageSize bound how many subscriptions an
+// invoice run reads, drafts and writes in one transaction (SetRunPageSize).
+const (
+	DefaultRunPageSize = 200
+	MaxRunPageSize     = 1000
+)
+
+// SetRunPageSize sets how many subscriptions an invoice run reads, drafts
+// and writes at once, in one transaction: memory grows with it (a page and
+// the next one being drafted), never with the tenant; a crash loses at most
+// the pages in flight, which the next run drafts again. A size outside
+// 1…MaxRunPageSize leaves it as it was (DefaultRunPageSize at first). Set
+// it before runs start.
+func (s *Service) SetRunPageSize(n int) {
+	if n >= 1 && n <= MaxRunPageSize {
+		s.runPageSize = n
+	}
+}
+
 // pageWriters is how many drafted pages a run writes at once on Postgres
 // (each in its own transaction; the pages hold different subscriptions, so
 // they never wait on each other's rows). SQLite has one connection and one
 // writer: one.
 const pageWriters = 2
 
-// draftPages lists the run's subscriptions a page at a time (runPageSize),
+// draftPages lists the run's subscriptions a page at a time (SetRunPageSize),
 // reads their contexts and drafts each page (draftPage) while the pages
 // before it are being written, and sends the pages in order: at most one
 // waits ready, so memory stays bounded by a few pages. It stops after a
@@ -44,7 +63,7 @@ func (s *Service) draftPages(ctx context.Context, run Run) <-chan *page {
 // nextPage lists and drafts the page after cursor, and returns the cursor
 // after it ("" at the end).
 func (s *Service) nextPage(ctx context.Context, run Run, cursor string) (*page, string) {
-	list, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: runPageSize, Cursor: cursor})
+	list, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: s.runPageSize, Cursor: cursor})
 	if err != nil {
 		return &page{err: err}, ""
 	}
