@@ -10,7 +10,9 @@ import (
 // On Postgres a page's invoices and lines go in as one INSERT … SELECT
 // FROM unnest(arrays) each: one array a column, so a statement has 20 or 18
 // parameters whatever the rows, and the driver encodes plain slices instead
-// of thousands of single values. Decimals travel as text and are cast to
+// of thousands of single values. The statements hold no "?", so gorm
+// hands the slices to the driver as they are (it would expand a slice
+// bound to "?" into a list). Decimals travel as text and are cast to
 // numeric by the database (exact: no float on the way).
 
 const invoicesFromArrays = `INSERT INTO invoices (` + invoiceColumns + `)
@@ -44,8 +46,8 @@ func insertInvoicesPG(tx *gorm.DB, invs []Invoice, made map[string]bool) error {
 		subtotals[i], credited[i], totals[i] = r.Subtotal.String(), r.CreditsApplied.String(), r.Total.String()
 		created[i], updated[i], finalized[i] = r.CreatedAt, r.UpdatedAt, r.FinalizedAt
 	}
-	rows, err := tx.Statement.ConnPool.QueryContext(tx.Statement.Context, invoicesFromArrays, ids, tenants, numbers, statuses, reasons, custs, subs, currencies,
-		starts, ends, subtotals, credited, totals, notes, runs, stripe, created, updated, finalized, replaces)
+	rows, err := tx.Raw(invoicesFromArrays, ids, tenants, numbers, statuses, reasons, custs, subs, currencies,
+		starts, ends, subtotals, credited, totals, notes, runs, stripe, created, updated, finalized, replaces).Rows()
 	return readIDs(rows, err, made)
 }
 
@@ -75,9 +77,8 @@ func insertLinesPG(tx *gorm.DB, invs []Invoice) error {
 	if len(invoiceIDs) == 0 {
 		return nil
 	}
-	_, err := tx.Statement.ConnPool.ExecContext(tx.Statement.Context, linesFromArrays, invoiceIDs, positions, keys, types, meterKeys, descriptions,
-		quantities, amounts, starts, ends, days, ofDays, tiers, units, unitAmounts, rates, credited, creditUnits)
-	return err
+	return tx.Exec(linesFromArrays, invoiceIDs, positions, keys, types, meterKeys, descriptions,
+		quantities, amounts, starts, ends, days, ofDays, tiers, units, unitAmounts, rates, credited, creditUnits).Error
 }
 
 func int32Ptr(p *int) *int32 {
