@@ -89,7 +89,7 @@ var Settings = []Setting{
 		Doc:  "cron spec of Stripe sync retries",
 		set:  func(c *Config, v string) (err error) { c.Jobs.StripeSyncSchedule, err = parseCron(v); return },
 		show: func(c Config) string { return c.Jobs.StripeSyncSchedule }},
-	{Env: "TALLY_RUN_PAGE_SIZE", Flag: "run-page-size", Default: "200", Allowed: "a whole number from 1 to 1000",
+	{Env: "TALLY_RUN_PAGE_SIZE", Flag: "run-page-size", Default: "200", Allowed: "a whole number from 1 to 500",
 		Doc:  "subscriptions an invoice run reads, drafts and writes in one transaction (memory grows with it, never with the tenant)",
 		set:  func(c *Config, v string) (err error) { c.RunPageSize, err = parseRunPageSize(v); return },
 		show: func(c Config) string { return strconv.Itoa(c.RunPageSize) }},

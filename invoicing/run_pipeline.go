@@ -13,7 +13,7 @@ import (
 // invoice run reads, drafts and writes in one transaction (SetRunPageSize).
 const (
 	DefaultRunPageSize = 200
-	MaxRunPageSize     = 1000
+	MaxRunPageSize     = domain.MaxPageLimit // a page of ListSubscriptions
 )
 
 // SetRunPageSize sets how many subscriptions an invoice run reads, drafts
