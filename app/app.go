@@ -98,6 +98,7 @@ func Open(ctx context.Context, cfg Config, clock domain.Clock, log *slog.Logger)
 	wh := webhooks.NewService(db, clock)
 	ts := tenants.NewService(db, clock)
 	inv := invoicing.NewService(db, clock, cs, ms, cr, wh, bc, metrics, log)
+	inv.SetRunPageSize(cfg.RunPageSize)
 	svc := &Services{DB: db, Clock: clock, Tenants: ts, Meters: ms, Plans: ps,
 		Customers: cs, Credits: cr, Invoicing: inv,
 		Idempotency: idempotency.NewService(db, clock), Webhooks: wh,

@@ -36,6 +36,7 @@ type Config struct {
 	PprofAddr         string            // TALLY_PPROF_ADDR, default empty (off): where /debug/pprof/ listens, apart from the API
 	TestClock         bool              // TALLY_TEST_CLOCK on|off, default off: per-tenant test clocks (never in production)
 	SecureCookies     bool              // TALLY_SECURE_COOKIES on|off, default off: console cookies Secure on plain HTTP too (TLS ended at a proxy)
+	RunPageSize       int               // TALLY_RUN_PAGE_SIZE, default 200: subscriptions an invoice run drafts and writes in one transaction
 	URL               string            // TALLY_URL, the server `tally scenario run` talks to, default http://127.0.0.1:8080
 	Jobs              jobs.Config       // TALLY_INVOICE_SCHEDULE, TALLY_FINALIZE_SCHEDULE, TALLY_STRIPE_SYNC_SCHEDULE, TALLY_WEBHOOK_SCHEDULE, TALLY_FINALIZE_GRACE
 	Stripe            stripesync.Config // STRIPE_*, read by stripesync.ConfigFromEnv

@@ -28,6 +28,7 @@ func TestEveryBadSettingIsOneLineNamingItTheValueAndWhatIsAllowed(t *testing.T) 
 		"TALLY_FINALIZE_GRACE":       "a day",
 		"TALLY_STRIPE_SYNC_SCHEDULE": "@often",
 		"TALLY_WEBHOOK_SCHEDULE":     "every ten seconds",
+		"TALLY_RUN_PAGE_SIZE":        "0",
 		"STRIPE_MAX_RETRIES":         "many",
 		"STRIPE_RATE_PER_SECOND":     "0",
 		"STRIPE_COLLECTION_METHOD":   "cash",

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/labstack/gommon/bytes"
+	"github.com/tallyhq/tally/invoicing"
 	"github.com/tallyhq/tally/jobs"
 )
 
@@ -126,6 +127,15 @@ func parseRate(v string) (float64, error) {
 		return 0, errBad
 	}
 	return r, nil
+}
+
+// parseRunPageSize reads TALLY_RUN_PAGE_SIZE: 1 to invoicing.MaxRunPageSize.
+func parseRunPageSize(v string) (int, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > invoicing.MaxRunPageSize {
+		return 0, errBad
+	}
+	return n, nil
 }
 
 func orDefault(v, def string) string {

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/tallyhq/tally/customers"
 )
 
 // batchSize is the events of one POST /v1/events/batch (the API's most).
@@ -139,4 +141,45 @@ func spread(from, to time.Time, n int) func(int) time.Time {
 	return func(i int) time.Time {
 		return from.Add(time.Duration(float64(span) * float64(i%max(n, 1)) / float64(max(n, 1))))
 	}
+}
+
+// subscribeBatch is how many customers and subscriptions the bench
+// creates in one transaction each.
+const subscribeBatch = 1000
+
+// subscribeAll creates a USD customer for each external id of custs and
+// subscribes it to the bench plan from start, as POST /v1/customers and
+// POST /v1/subscriptions would (the same validation, rows and
+// subscription_start drafts with their events). With the server in this
+// process it goes through the services in batches of subscribeBatch
+// (customers.Service.CreateMany, invoicing.Service.SubscribeMany: one
+// transaction of multi-row inserts each), clients batches at once; against
+// an external server (--url), over HTTP, one request each.
+func (h *harness) subscribeAll(ctx context.Context, t tenant, custs []string, start time.Time, clients int) error {
+	if h.app == nil {
+		return parallel(ctx, len(custs), clients, func(ctx context.Context, i int) error {
+			if _, err := h.customer(ctx, t, custs[i]); err != nil {
+				return err
+			}
+			_, err := h.subscribe(ctx, t, custs[i], start)
+			return err
+		})
+	}
+	svc := h.app.Services
+	batches := (len(custs) + subscribeBatch - 1) / subscribeBatch
+	return parallel(ctx, batches, clients, func(ctx context.Context, b int) error {
+		exts := custs[b*subscribeBatch : min((b+1)*subscribeBatch, len(custs))]
+		cins := make([]customers.CreateInput, len(exts))
+		sins := make([]customers.CreateSubscriptionInput, len(exts))
+		at := start.UTC()
+		for i, ext := range exts {
+			cins[i] = customers.CreateInput{ExternalID: ext, Currency: "USD"}
+			sins[i] = customers.CreateSubscriptionInput{Customer: ext, Plan: planKey, StartAt: &at}
+		}
+		if _, err := svc.Customers.CreateMany(ctx, t.ID, cins); err != nil {
+			return err
+		}
+		_, err := svc.Invoicing.SubscribeMany(ctx, t.ID, sins)
+		return err
+	})
 }

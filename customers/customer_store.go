@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/tallyhq/tally/domain"
 	"github.com/tallyhq/tally/store"
@@ -12,22 +13,10 @@ import (
 
 // Create stores a customer; an external_id already used is a conflict.
 func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (Customer, error) {
-	if err := in.Validate(); err != nil {
+	r, err := newCustomerRow(tenantID, in, s.clock.Now(ctx))
+	if err != nil {
 		return Customer{}, err
 	}
-	cur, _ := domain.ParseCurrency(in.Currency)
-	tz := in.Timezone
-	if tz == "" {
-		tz = "UTC"
-	}
-	now := s.clock.Now(ctx)
-	name := strings.TrimSpace(in.Name)
-	if name == "" {
-		name = in.ExternalID
-	}
-	r := customerRow{ID: domain.NewID(domain.PrefixCustomer), TenantID: tenantID, ExternalID: strings.TrimSpace(in.ExternalID),
-		Name: name, Email: strings.TrimSpace(in.Email), Currency: string(cur), Timezone: tz,
-		LowCreditThreshold: lowCreditText(in.LowCreditThreshold), CreatedAt: now, UpdatedAt: now}
 	if err := s.db.WithContext(ctx).Create(&r).Error; err != nil {
 		if store.IsUniqueViolation(err) {
 			return Customer{}, domain.Conflict("duplicate_key", "a customer with external_id %q already exists", in.ExternalID)
@@ -35,6 +24,26 @@ func (s *Service) Create(ctx context.Context, tenantID string, in CreateInput) (
 		return Customer{}, fmt.Errorf("create customer: %w", err)
 	}
 	return r.toCustomer(), nil
+}
+
+// newCustomerRow validates in and builds the row Create stores: name
+// defaults to the external_id, timezone to UTC.
+func newCustomerRow(tenantID string, in CreateInput, now time.Time) (customerRow, error) {
+	if err := in.Validate(); err != nil {
+		return customerRow{}, err
+	}
+	cur, _ := domain.ParseCurrency(in.Currency)
+	tz := in.Timezone
+	if tz == "" {
+		tz = "UTC"
+	}
+	name := strings.TrimSpace(in.Name)
+	if name == "" {
+		name = in.ExternalID
+	}
+	return customerRow{ID: domain.NewID(domain.PrefixCustomer), TenantID: tenantID, ExternalID: strings.TrimSpace(in.ExternalID),
+		Name: name, Email: strings.TrimSpace(in.Email), Currency: string(cur), Timezone: tz,
+		LowCreditThreshold: lowCreditText(in.LowCreditThreshold), CreatedAt: now, UpdatedAt: now}, nil
 }
 
 // Get reads a customer by id.

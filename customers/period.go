@@ -47,31 +47,3 @@ func (s *Service) Load(ctx context.Context, tenantID, subscriptionID string) (Co
 	}
 	return Context{Subscription: sub, Customer: cust, Plan: plan}, nil
 }
-
-// Contexts builds the billing context of several subscriptions, reading
-// each distinct customer and plan once.
-func (s *Service) Contexts(ctx context.Context, tenantID string, subs []Subscription) ([]Context, error) {
-	custs := map[string]Customer{}
-	ps := map[string]plans.Plan{}
-	out := make([]Context, len(subs))
-	for i, sub := range subs {
-		c, ok := custs[sub.CustomerID]
-		if !ok {
-			var err error
-			if c, err = s.Get(ctx, tenantID, sub.CustomerID); err != nil {
-				return nil, err
-			}
-			custs[sub.CustomerID] = c
-		}
-		p, ok := ps[sub.PlanID]
-		if !ok {
-			var err error
-			if p, err = s.plans.Get(ctx, tenantID, sub.PlanID); err != nil {
-				return nil, err
-			}
-			ps[sub.PlanID] = p
-		}
-		out[i] = Context{Subscription: sub, Customer: c, Plan: p}
-	}
-	return out, nil
-}

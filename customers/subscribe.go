@@ -39,14 +39,28 @@ func (s *Service) CreateSubscription(ctx context.Context, tenantID string, in Cr
 	return r.toSubscription(cust.ExternalID, plan.Key), nil
 }
 
-// newSubscription validates in and builds the row to store.
+// subjects finds a new subscription's customer (by external_id) and plan
+// (by key); a missing one is a NotFound error.
+type subjects struct {
+	customer func(ctx context.Context, tenantID, externalID string) (Customer, error)
+	plan     func(ctx context.Context, tenantID, key string) (plans.Plan, error)
+}
+
+// newSubscription validates in and builds the row to store, reading its
+// customer and plan from the database.
 func (s *Service) newSubscription(ctx context.Context, tenantID string, in CreateSubscriptionInput) (subscriptionRow, Customer, plans.Plan, error) {
+	return s.buildSubscription(ctx, tenantID, in, subjects{customer: s.GetByExternalID, plan: s.plans.GetByKey})
+}
+
+// buildSubscription validates in and builds the row to store, finding its
+// customer and plan through from.
+func (s *Service) buildSubscription(ctx context.Context, tenantID string, in CreateSubscriptionInput, from subjects) (subscriptionRow, Customer, plans.Plan, error) {
 	var p domain.Problems
 	var cust Customer
 	var plan plans.Plan
 	if strings.TrimSpace(in.Customer) == "" {
 		p.Add("customer", "is required (the customer's external_id)")
-	} else if c, err := s.GetByExternalID(ctx, tenantID, in.Customer); err != nil {
+	} else if c, err := from.customer(ctx, tenantID, in.Customer); err != nil {
 		if domain.KindOf(err) != domain.KindNotFound {
 			return subscriptionRow{}, Customer{}, plans.Plan{}, err
 		}
@@ -56,7 +70,7 @@ func (s *Service) newSubscription(ctx context.Context, tenantID string, in Creat
 	}
 	if strings.TrimSpace(in.Plan) == "" {
 		p.Add("plan", "is required (a plan key)")
-	} else if pl, err := s.plans.GetByKey(ctx, tenantID, in.Plan); err != nil {
+	} else if pl, err := from.plan(ctx, tenantID, in.Plan); err != nil {
 		if domain.KindOf(err) != domain.KindNotFound {
 			return subscriptionRow{}, Customer{}, plans.Plan{}, err
 		}

@@ -146,7 +146,7 @@ func (s *Service) successor(ctx context.Context, c *composer) (*composer, error)
 	if err != nil {
 		return nil, err
 	}
-	return newComposer(ctx, s.usage, nsc)
+	return newComposer(ctx, c.usage, nsc) // the page's usage source, in a run
 }
 
 // cutPeriod is the last period cut short by the subscription's end,

@@ -13,9 +13,12 @@
 //   - Each line is rated by plans/rating and rounded once to the currency;
 //     the subtotal is the sum of rounded lines; total = subtotal − credits.
 //
-// An invoice run walks the tenant's subscriptions a page at a time and, on
-// Postgres, drafts RunWorkers of them at once (run_workers.go): each draft
-// waits on its commits, and one period can never be drafted twice. Credit
+// An invoice run walks the tenant's subscriptions a page at a time
+// (SetRunPageSize): it reads what a page needs in a few set-based queries,
+// composes its drafts in memory and writes them in one transaction of
+// multi-row inserts (run_page.go), drafting the next page while earlier
+// ones are written (run_pipeline.go); one period can never be drafted
+// twice (a unique key), and a page is stored whole or not at all. Credit
 // grants draw at finalization (credits.go); the live credit balance is
 // cached per customer (balance_cache.go); ExpireCredits records the
 // expiries the tenant's now has passed, each with credits.expired in the

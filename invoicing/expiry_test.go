@@ -3,19 +3,13 @@ package invoicing_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
-	"github.com/tallyhq/tally/app"
 	"github.com/tallyhq/tally/credits"
 	"github.com/tallyhq/tally/customers"
 	"github.com/tallyhq/tally/domain"
-	"github.com/tallyhq/tally/invoicing"
-	"github.com/tallyhq/tally/meters"
-	"github.com/tallyhq/tally/plans"
 	"github.com/tallyhq/tally/store"
 	"github.com/tallyhq/tally/store/storetest"
 	"github.com/tallyhq/tally/tenants"
@@ -46,13 +40,9 @@ func TestCreditExpiryAndItsEventCommitTogether(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		clock := domain.NewFixedClock(time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC))
-		ms := meters.NewService(db, clock, nil)
-		ps := plans.NewService(db, clock, app.CatalogMeters(ms), ms, customers.NewPlanUsage(db), nil)
-		cs := customers.NewService(db, clock, ps, nil)
-		cr := credits.NewService(db, clock, nil)
 		out := &flakyOutbox{down: true, real: webhooks.NewService(db, clock)}
-		inv := invoicing.NewService(db, clock, cs, ms, cr, out, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		t.Cleanup(inv.Close)
+		sv := newServices(t, db, clock, out)
+		cs, cr, inv := sv.customers, sv.credits, sv.invoicing
 		ten, _, err := tenants.NewService(db, clock).CreateTenant(ctx, tenants.CreateTenantInput{Name: "Acme"})
 		if err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package invoicing_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -87,9 +88,12 @@ func randInstant(r *rand.Rand, from, to time.Time) time.Time {
 	return from.Add(time.Duration(r.Int64N(int64(to.Sub(from))))).Truncate(time.Second)
 }
 
-func randomHistory(r *rand.Rand) history {
+func randomHistory(r *rand.Rand) history { return randomHistoryOf(r, 3) }
+
+// randomHistoryOf is a random history of n customers.
+func randomHistoryOf(r *rand.Rand, n int) history {
 	var h history
-	for i := 0; i < 3; i++ {
+	for i := 0; i < n; i++ {
 		cust := fmt.Sprintf("c%d", i)
 		h.custs = append(h.custs, fmt.Sprintf(`{"external_id":%q,"currency":"USD","timezone":%q}`, cust, propZones[r.IntN(len(propZones))]))
 		start := randInstant(r, propStart, propStart.Add(40*24*time.Hour))
@@ -164,6 +168,20 @@ func (s schedule) String() string {
 // compare.
 func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedule) map[string]string {
 	t.Helper()
+	return h.playWith(t, s, name, plan, playOpts{})
+}
+
+// playOpts vary play: run drafts the tenant's invoices as of at (nil: POST
+// /v1/invoice_runs), and with numbers every other customer gets a credit
+// grant and each result also holds the invoice's number, status and
+// credits applied, subtotal, note and every field of its lines.
+type playOpts struct {
+	run     func(t *testing.T, key string, at time.Time)
+	numbers bool
+}
+
+func (h history) playWith(t *testing.T, s *apptest.Server, name string, plan schedule, o playOpts) map[string]string {
+	t.Helper()
 	key := s.NewTenant(name)
 	do := func(want int, method, path, body string) map[string]any {
 		t.Helper()
@@ -185,11 +203,24 @@ func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedul
 	do(201, "POST", "/v1/plans", `{"key":"b","currency":"USD","interval":"month","prices":[
 		{"key":"adv","type":"fixed","model":"flat","amount":"62","cadence":"advance"},
 		{"key":"call","type":"usage","meter":"calls","model":"tiered","tier_mode":"graduated","tiers":[{"up_to":"5","unit_amount":"1"},{"up_to":null,"unit_amount":"0.25","flat_amount":"2"}]}]}`)
+	runAt := func(at time.Time) {
+		t.Helper()
+		if o.run != nil {
+			o.run(t, key, at)
+			return
+		}
+		if run := do(201, "POST", "/v1/invoice_runs", fmt.Sprintf(`{"as_of":%q,"wait":true}`, at.Format(time.RFC3339))); run["status"] != "completed" {
+			t.Fatalf("%s: run at %s: %v", name, at, run)
+		}
+	}
 	custID := map[string]string{}
 	subID := map[string]string{} // customer → its current subscription
-	for _, c := range h.custs {
+	for i, c := range h.custs {
 		res := do(201, "POST", "/v1/customers", c)
 		custID[res["external_id"].(string)] = res["id"].(string)
+		if o.numbers && i%2 == 0 { // credit that finalization draws
+			do(201, "POST", "/v1/customers/"+res["id"].(string)+"/credit_grants", `{"amount":"45"}`)
+		}
 	}
 	for _, b := range h.subs {
 		res := do(201, "POST", "/v1/subscriptions", b)
@@ -222,10 +253,7 @@ func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedul
 		case "timezone":
 			do(200, "PATCH", "/v1/customers/"+custID[st.cust], st.body)
 		case "run":
-			run := do(201, "POST", "/v1/invoice_runs", fmt.Sprintf(`{"as_of":%q,"wait":true}`, st.at.Format(time.RFC3339)))
-			if run["status"] != "completed" {
-				t.Fatalf("%s: run at %s: %v", name, st.at, run)
-			}
+			runAt(st.at)
 		case "finalize":
 			drafts := do(200, "GET", "/v1/invoices?status=draft&limit=500", "")
 			for _, d := range drafts["data"].([]any) {
@@ -234,9 +262,7 @@ func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedul
 		}
 	}
 	clock(propHorizon)
-	if run := do(201, "POST", "/v1/invoice_runs", fmt.Sprintf(`{"as_of":%q,"wait":true}`, propHorizon.Format(time.RFC3339))); run["status"] != "completed" {
-		t.Fatalf("%s: final run: %v", name, run)
-	}
+	runAt(propHorizon)
 	out := map[string]string{}
 	for ext, id := range custID {
 		invs := do(200, "GET", "/v1/invoices?limit=500&customer="+id, "")["data"].([]any)
@@ -253,6 +279,10 @@ func (h history) play(t *testing.T, s *apptest.Server, name string, plan schedul
 			sort.Strings(lines)
 			k := fmt.Sprintf("%s %s %s→%s", ext, inv["billing_reason"], inv["period_start"], inv["period_end"])
 			out[k] = fmt.Sprintf("%s [%s]", inv["total"], strings.Join(lines, " "))
+			if o.numbers {
+				full, _ := json.Marshal(inv["lines"]) // every field of every line, keys sorted
+				out[k] += fmt.Sprintf(" %v %v credits %v subtotal %v note %q lines %s", inv["number"], inv["status"], inv["credits_applied"], inv["subtotal"], inv["note"], full)
+			}
 		}
 	}
 	return out

@@ -132,27 +132,34 @@ func (s *Service) GetRun(ctx context.Context, tenantID, id string) (Run, error) 
 	return r.toRun(), nil
 }
 
-// execute walks every subscription of the tenant, a page at a time.
+// execute walks every subscription of the tenant, a page at a time: pages
+// are drafted one after another while earlier ones are written
+// (draftPages, writePages), and the run's progress is saved after each
+// page written.
 func (s *Service) execute(ctx context.Context, run Run) Run {
 	started := time.Now()
 	defer func() { s.metrics.RunFinished(string(run.Status), time.Since(started)) }()
-	cursor := ""
+	written := s.writePages(ctx, s.draftPages(ctx, run))
+	tick := time.NewTicker(HeartbeatEvery)
+	defer tick.Stop()
 	for {
-		page, err := s.customers.ListSubscriptions(ctx, run.TenantID, customers.SubscriptionQuery{}, domain.Page{Limit: 200, Cursor: cursor})
-		if err != nil {
-			run.Status = RunFailed
-			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
+		var p *page
+		select {
+		case <-tick.C: // a long page: show the run alive
+			s.beat(ctx, &run)
+			continue
+		case p = <-written:
+		}
+		if p == nil {
 			break
 		}
-		run.Subscriptions += len(page.Data)
-		scs, err := s.customers.Contexts(ctx, run.TenantID, page.Data)
-		if err != nil {
+		if p.err != nil {
 			run.Status = RunFailed
-			run.Failed = append(run.Failed, RunFailure{Error: err.Error()})
-			break
+			run.Failed = append(run.Failed, RunFailure{Error: p.err.Error()})
+			continue
 		}
-		s.beat(ctx, &run)
-		for res := range s.invoicePage(ctx, scs, run.AsOf, run.ID) {
+		run.Subscriptions += len(p.out)
+		for _, res := range p.out {
 			run.Processed++
 			run.InvoicesCreated += res.created
 			run.InvoicesExisting += res.existing
@@ -160,13 +167,8 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 				run.Failed = append(run.Failed, RunFailure{SubscriptionID: res.sub, Error: res.err.Error()})
 				s.log.Error("invoice run: subscription failed", slog.String("run", run.ID), slog.String("subscription", res.sub), slog.Any("error", res.err))
 			}
-			s.beat(ctx, &run)
 		}
 		s.saveRun(ctx, &run)
-		if page.NextCursor == "" {
-			break
-		}
-		cursor = page.NextCursor
 	}
 	if run.Status != RunFailed {
 		run.Status = RunCompleted
@@ -184,18 +186,26 @@ func (s *Service) execute(ctx context.Context, run Run) Run {
 	return run
 }
 
-// invoiceSubscription drafts the missing invoices of one subscription up to
-// asOf and counts what it created and what already existed.
 // put stores a drafted invoice (insert), or collects it (a balance that
-// counts the invoices a run would draft); it reports whether it was new.
+// counts the invoices a run would draft, a page of a run written at once);
+// it reports whether it was new.
 type put func(ctx context.Context, inv Invoice) (bool, error)
 
+// invoiceSubscription drafts the missing invoices of one subscription up to
+// asOf and counts what it created and what already existed.
 func (s *Service) invoiceSubscription(ctx context.Context, sc customers.Context, asOf time.Time, runID string, store put) (created, existing int, err error) {
 	have, err := s.existing(ctx, sc.Subscription.TenantID, sc.Subscription.ID)
 	if err != nil {
 		return 0, 0, err
 	}
-	c, err := newComposer(ctx, s.usage, sc)
+	return s.invoiceWith(ctx, s.usage, sc, have, asOf, runID, store)
+}
+
+// invoiceWith is invoiceSubscription knowing the subscription's invoices
+// (have) and reading quantities through usage (an invoice run's page
+// reads them for all its subscriptions at once).
+func (s *Service) invoiceWith(ctx context.Context, usage Usage, sc customers.Context, have map[key]bool, asOf time.Time, runID string, store put) (created, existing int, err error) {
+	c, err := newComposer(ctx, usage, sc)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -291,17 +301,24 @@ func (s *Service) openSubscription(ctx context.Context, sub customers.Subscripti
 	if err != nil {
 		return err
 	}
+	_, err = s.open(ctx, s.usage, sc, s.insert)
+	return err
+}
+
+// open drafts the subscription_start invoice of a new subscription into
+// store when its plan has advance fees and its first paid period has begun
+// by now; false when it has none to draft.
+func (s *Service) open(ctx context.Context, usage Usage, sc customers.Context, store put) (bool, error) {
 	if !sc.Plan.HasAdvanceFees() || sc.Subscription.SkipStartInvoice {
-		return nil
+		return false, nil
 	}
-	c, err := newComposer(ctx, s.usage, sc)
+	c, err := newComposer(ctx, usage, sc)
 	if err != nil {
-		return err
+		return false, err
 	}
 	first, ok := s.firstPeriod(c)
 	if !ok || first.Start.After(s.clock.Now(ctx)) {
-		return nil
+		return false, nil
 	}
-	_, err = s.draft(ctx, c, SubscriptionStart, first, "", s.insert)
-	return err
+	return s.draft(ctx, c, SubscriptionStart, first, "", store)
 }

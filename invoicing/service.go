@@ -23,6 +23,8 @@ type Service struct {
 	metrics   RunMetrics
 	balances  *BalanceCache
 	flights   *balanceFlights // live balance computations in flight, shared
+	// runPageSize is how many subscriptions a run drafts at once.
+	runPageSize int
 
 	bgCtx    context.Context
 	bgCancel context.CancelFunc
@@ -49,7 +51,8 @@ func NewService(db *store.DB, clock domain.Clock, cs *customers.Service, usage U
 		metrics = noMetrics{}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: metrics, balances: balances, flights: newBalanceFlights(), bgCtx: ctx, bgCancel: cancel}
+	s := &Service{db: db, clock: clock, customers: cs, usage: usage, credits: cr, outbox: outbox, log: log, metrics: metrics, balances: balances, flights: newBalanceFlights(),
+		runPageSize: DefaultRunPageSize, bgCtx: ctx, bgCancel: cancel}
 	return s
 }
 

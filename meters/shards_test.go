@@ -26,18 +26,9 @@ func TestConcurrentWritersOfOneCustomerAgreeWithRawEvents(t *testing.T) {
 		tenant := newTenant(t, db)
 		start := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 		svc := meters.NewService(db, domain.NewFixedClock(start.AddDate(0, 1, 0)), nil)
-		var ms []meters.Meter
-		for _, typ := range []meters.AggregationType{meters.Count, meters.Sum, meters.Max, meters.Latest} {
-			in := meters.CreateInput{Key: "m_" + string(typ), EventName: "llm", Aggregation: meters.Aggregation{Type: typ, Field: "tokens"}}
-			if typ == meters.Count {
-				in.Aggregation.Field = ""
-			}
-			m, err := svc.Create(ctx, tenant, in)
-			if err != nil {
-				t.Fatal(err)
-			}
+		ms := createMeters(t, svc, tenant, meters.Count, meters.Sum, meters.Max, meters.Latest)
+		for _, m := range ms {
 			ensure(t, db, m, meters.Filters{}) // kept at ingestion, not backfilled
-			ms = append(ms, m)
 		}
 		const writers, batches, per = 8, 12, 50
 		var wg sync.WaitGroup

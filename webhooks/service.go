@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -170,38 +169,11 @@ type body struct {
 // to its type (endpoints created later do not get it). It returns the
 // event id. With no subscribed endpoint the event is still recorded.
 func (s *Service) EmitTx(tx *gorm.DB, tenantID string, e Event) (string, error) {
-	if !Known(e.Type) {
-		return "", fmt.Errorf("webhooks: unknown event type %q", e.Type)
-	}
-	now := s.clock.Now(tx.Statement.Context)
-	id := domain.NewID(idPrefixEvent)
-	raw, err := json.Marshal(body{ID: id, Type: e.Type, Created: now.Format(time.RFC3339Nano), Data: e.Data})
+	ids, err := s.EmitManyTx(tx, tenantID, []Event{e})
 	if err != nil {
-		return "", fmt.Errorf("webhooks: encode %s: %w", e.Type, err)
+		return "", err
 	}
-	if err := tx.Create(&eventRow{ID: id, TenantID: tenantID, Type: e.Type, CustomerID: e.CustomerID, Body: string(raw), CreatedAt: now.UnixMicro()}).Error; err != nil {
-		return "", fmt.Errorf("write webhook event: %w", err)
-	}
-	var eps []endpointRow
-	if err := tx.Where("tenant_id = ?", tenantID).Order("id").Find(&eps).Error; err != nil {
-		return "", fmt.Errorf("read webhook endpoints: %w", err)
-	}
-	// Deliveries are scheduled on the server's clock, not the tenant's test
-	// clock (which may be ahead): the dispatcher sends them on that clock.
-	sched := s.clock.Now(domain.WithoutNow(tx.Statement.Context))
-	var ds []deliveryRow
-	for _, ep := range eps {
-		if ep.subscribes(e.Type) {
-			ds = append(ds, deliveryRow{ID: domain.NewID(idPrefixDelivery), TenantID: tenantID, EndpointID: ep.ID, EventID: id, Status: Pending,
-				NextAttemptAt: sched.UnixMicro(), GiveUpAt: sched.Add(RetryWindow).UnixMicro(), CreatedAt: now.UnixMicro()})
-		}
-	}
-	if len(ds) > 0 {
-		if err := tx.Create(&ds).Error; err != nil {
-			return "", fmt.Errorf("write webhook deliveries: %w", err)
-		}
-	}
-	return id, nil
+	return ids[0], nil
 }
 
 // Deliveries is an endpoint's delivery log, newest first.

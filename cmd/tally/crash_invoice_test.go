@@ -19,7 +19,7 @@ import (
 
 // TestCrashDuringInvoiceRunsAndWebhookDelivery kills the server with
 // SIGKILL three times while invoice runs draft 600 invoices (50 monthly
-// subscriptions × 12 periods) and twice more while the invoice.created
+// subscriptions × 12 periods, in pages of one subscription) and twice more while the invoice.created
 // webhooks of those invoices are being delivered to two endpoints of a local
 // receiver (the scheduler's dispatcher every second). After a final run on
 // a fresh process:
@@ -44,6 +44,9 @@ func TestCrashDuringInvoiceRunsAndWebhookDelivery(t *testing.T) {
 			rec := newHookReceiver(t)
 			p := newCrashProc(t, bin, "TALLY_DATABASE_URL="+storetest.URL(t, d), "TALLY_ROOT_KEY=root",
 				"TALLY_SCHEDULER=on", "TALLY_WEBHOOK_SCHEDULE=@every 1s",
+				// Pages of one subscription (12 invoices a transaction):
+				// a run of 50 pages, so that a kill can land between them.
+				"TALLY_RUN_PAGE_SIZE=1",
 				// No scheduled invoice run or finalization during the test.
 				"TALLY_INVOICE_SCHEDULE=0 0 1 1 *", "TALLY_FINALIZE_SCHEDULE=0 0 1 1 *")
 			key := crashTenant(t, p, "runs")
@@ -62,8 +65,8 @@ func TestCrashDuringInvoiceRunsAndWebhookDelivery(t *testing.T) {
 			}
 			const run = `{"as_of":"2026-01-01T00:00:00Z"}`
 			// Three kills mid-run: a run is started, and the server dies
-			// once it has drafted its first invoice (the first time), or
-			// 50–300 ms later (then).
+			// once it has stored its first page (the first time), or
+			// 10–60 ms later (then: a page takes a few milliseconds).
 			for k := 0; k < 3; k++ {
 				p.must(202, "POST", "/v1/invoice_runs", key, run, nil)
 				if k == 0 {
@@ -75,7 +78,7 @@ func TestCrashDuringInvoiceRunsAndWebhookDelivery(t *testing.T) {
 						}
 					}
 				} else {
-					time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
+					time.Sleep(time.Duration(10+rand.IntN(50)) * time.Millisecond)
 				}
 				p.killAndRestart()
 			}
