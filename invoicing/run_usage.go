@@ -2,6 +2,7 @@ package invoicing
 
 import (
 	"context"
+	"sync"
 
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/customers"
@@ -19,8 +20,10 @@ type bulkUsage interface {
 // zero), then, after fetch has read all of it at once, from those answers.
 // The page's meters are read once. A quantity it did not read in advance is
 // read when asked, so the second composition is always what drafting one
-// subscription at a time computes.
+// subscription at a time computes. It is safe for concurrent use: a
+// composer reads its prices' quantities at once (composer.quantities).
 type pageUsage struct {
+	mu        sync.Mutex // guards recording, asks, index and answers
 	base      Usage
 	tenantID  string
 	meters    map[string]meters.Meter
@@ -99,15 +102,23 @@ func (u *pageUsage) Quantity(ctx context.Context, tenantID string, m meters.Mete
 	if tenantID != u.tenantID {
 		return u.base.Quantity(ctx, tenantID, m, customer, extra, w)
 	}
+	u.mu.Lock()
 	if u.recording {
 		if _, ok := u.index[k]; !ok {
 			u.index[k] = len(u.asks)
 			u.asks = append(u.asks, meters.QuantityAsk{Meter: m, Customer: customer, Filters: extra, Window: w})
 		}
+		u.mu.Unlock()
 		return decimal.Zero, nil
 	}
-	if i, ok := u.index[k]; ok {
-		return u.answers[i], nil
+	i, ok := u.index[k]
+	var q decimal.Decimal
+	if ok {
+		q = u.answers[i]
+	}
+	u.mu.Unlock()
+	if ok {
+		return q, nil
 	}
 	return u.base.Quantity(ctx, tenantID, m, customer, extra, w)
 }
@@ -115,6 +126,8 @@ func (u *pageUsage) Quantity(ctx context.Context, tenantID string, m meters.Mete
 // fetch reads every recorded ask at once (one at a time if base cannot)
 // and stops recording.
 func (u *pageUsage) fetch(ctx context.Context) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
 	u.recording = false
 	if b, ok := u.base.(bulkUsage); ok {
 		answers, err := b.Quantities(ctx, u.tenantID, u.asks)

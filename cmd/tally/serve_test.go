@@ -194,7 +194,9 @@ func TestARunKilledWithItsServerIsFinishedByTheNextServer(t *testing.T) {
 		t.Run(string(d), func(t *testing.T) {
 			url := storetest.URL(t, d)
 			bin := buildTally(t)
-			env := []string{"TALLY_DATABASE_URL=" + url, "TALLY_ROOT_KEY=root"}
+			// Pages of one subscription (12 invoices each): a run of 60 is
+			// then 60 transactions, and the kill lands between them.
+			env := []string{"TALLY_DATABASE_URL=" + url, "TALLY_ROOT_KEY=root", "TALLY_RUN_PAGE_SIZE=1"}
 			first, kill := startKillable(t, bin, env...)
 			_, tenant := call(t, "POST", first+"/v1/tenants", "root", `{"name":"killed"}`)
 			key, _ := tenant["api_key"].(string)
