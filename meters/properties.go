@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/shopspring/decimal"
 	"github.com/tallyhq/tally/domain/eventvalue"
 )
@@ -27,6 +28,19 @@ func ParseProperties(raw []byte) (Properties, error) {
 		return nil, fmt.Errorf("must be a JSON object")
 	}
 	var p Properties
+	// The JSON v2 prototype first, under its strict defaults (valid UTF-8,
+	// no name given twice): on such an object it decodes exactly what
+	// encoding/json does, about twice as fast (every ingested event passes
+	// here). Anything else — invalid UTF-8, a repeated name, broken JSON —
+	// is left to encoding/json, whose rules (the last of a repeated name
+	// wins) have always decided; FuzzParseProperties checks the two agree.
+	if err := jsonv2.Unmarshal(raw, &p); err == nil {
+		if p == nil {
+			p = Properties{}
+		}
+		return p, nil
+	}
+	p = nil
 	if err := json.Unmarshal(raw, &p); err != nil {
 		return nil, fmt.Errorf("must be a JSON object: %w", err)
 	}
