@@ -50,7 +50,7 @@ func (s *Server) add(r route, h echo.HandlerFunc) {
 		mw = append(mw, s.idempotent)
 	}
 	if r.Replica {
-		mw = append(mw, replicaOK)
+		mw = append(mw, echo.WrapMiddleware(store.ReplicaOKHandler))
 	}
 	s.echo.Add(r.Method, r.Path, h, mw...)
 	if r.Method == "GET" { // HEAD works wherever GET does (net/http drops the body)
@@ -58,14 +58,6 @@ func (s *Server) add(r route, h echo.HandlerFunc) {
 		head.Method, head.Summary = "HEAD", "As GET, headers only: "+r.Summary
 		s.routes = append(s.routes, head)
 		s.echo.Add("HEAD", r.Path, h, mw...)
-	}
-}
-
-// replicaOK lets the request's reads go to the read replica.
-func replicaOK(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.SetRequest(c.Request().WithContext(store.ReplicaOK(c.Request().Context())))
-		return next(c)
 	}
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"gorm.io/gorm"
@@ -22,6 +23,15 @@ type replicaKey struct{}
 // replica, if one is attached.
 func ReplicaOK(ctx context.Context) context.Context {
 	return context.WithValue(ctx, replicaKey{}, true)
+}
+
+// ReplicaOKHandler is HTTP middleware marking every request it passes with
+// ReplicaOK: for the routes and pages that are live views (the API's
+// routes with Replica set, the portal's bill and usage).
+func ReplicaOKHandler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(ReplicaOK(r.Context())))
+	})
 }
 
 // PrimaryOnly returns ctx with ReplicaOK's mark undone: for a computation

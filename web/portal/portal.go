@@ -55,12 +55,7 @@ func Mount(svc Services) func(e *echo.Echo, kit *ui.Kit) {
 // lagOK lets the page's usage reads go to the read replica, if one is
 // attached (TALLY_READ_DATABASE_URL): the bill and the usage charts are
 // live views that accept replication lag; credits and invoices are not.
-func lagOK(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		c.SetRequest(c.Request().WithContext(store.ReplicaOK(c.Request().Context())))
-		return next(c)
-	}
-}
+var lagOK = echo.WrapMiddleware(store.ReplicaOKHandler)
 
 // render writes a page with the common data filled in.
 func (p *Portal) render(c echo.Context, status int, name string, data any) error {
